@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "OneWindow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "onewindow", targets: ["onewindow"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "Domain", targets: ["Domain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure core: value types, events, validation, deciders. Foundation only.
+        .target(name: "Domain", swiftSettings: upcoming),
+
+        // librdkafka, found through pkg-config (ops/setup installs >= 2.3).
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+        // Our Swift wrapper over librdkafka. Knows nothing of OneWindow.
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+
+        // PostgreSQL adapter: event store, outbox, migrations, keys.
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+
+        .executableTarget(
+            name: "onewindow",
+            dependencies: [
+                "Domain", "Kafka", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcoming
+        ),
+
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: upcoming),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: upcoming),
+    ]
+)
