@@ -1,0 +1,53 @@
+/// A department event as a Swift value: one case per `EventType`.
+public enum DepartmentEvent: Hashable, Sendable {
+    case residentRegistered(ResidentRegistered)
+    case residentMoved(ResidentMoved)
+    case residentDeparted(ResidentDeparted)
+    case housingUnitRegistered(HousingUnitRegistered)
+    case certificateChecked(CertificateChecked)
+    case certificateIssued(CertificateIssued)
+    case permitApplied(PermitApplied)
+    case permitIssued(PermitIssued)
+    case permitRejected(PermitRejected)
+    case serviceRequested(ServiceRequested)
+    case serviceDelivered(ServiceDelivered)
+
+    var payload: any EventPayload {
+        switch self {
+        case .residentRegistered(let p): p
+        case .residentMoved(let p): p
+        case .residentDeparted(let p): p
+        case .housingUnitRegistered(let p): p
+        case .certificateChecked(let p): p
+        case .certificateIssued(let p): p
+        case .permitApplied(let p): p
+        case .permitIssued(let p): p
+        case .permitRejected(let p): p
+        case .serviceRequested(let p): p
+        case .serviceDelivered(let p): p
+        }
+    }
+
+    /// The CloudEvents type of this event.
+    public var type: EventType { Swift.type(of: payload).eventType }
+
+    /// The person the event is about (nil for housing units); the intake resolves it to a `PersonID`.
+    public var identity: Identity? {
+        switch self {
+        case .residentRegistered(let p): p.identity
+        case .residentMoved(let p): p.identity
+        case .residentDeparted(let p): p.identity
+        case .housingUnitRegistered: nil
+        case .certificateChecked(let p): p.identity
+        case .certificateIssued(let p): p.identity
+        case .permitApplied(let p): p.identity
+        case .permitIssued(let p): p.identity
+        case .permitRejected(let p): p.identity
+        case .serviceRequested(let p): p.identity
+        case .serviceDelivered(let p): p.identity
+        }
+    }
+
+    /// The `data` object as JSON.
+    public var data: JSONValue { payload.json }
+}

@@ -1,0 +1,68 @@
+/// Reads the members of one JSON object into typed values, collecting every problem instead of
+/// stopping at the first, and reporting members nobody asked for (data objects are closed).
+struct ObjectReader {
+    let pointer: String
+    private let members: [String: JSONValue]
+    private var asked: Set<String> = []
+    var errors: [ValidationError] = []
+
+    /// Nil (with an error) when `value` is not an object.
+    init?(_ value: JSONValue, at pointer: String, errors: inout [ValidationError]) {
+        guard let members = value.objectValue else {
+            errors.append(ValidationError(field: pointer, reason: "must be an object, got \(value.kindName)"))
+            return nil
+        }
+        self.pointer = pointer
+        self.members = members
+    }
+
+    /// The raw member, without marking it read.
+    func peek(_ key: String) -> JSONValue? { members[key] }
+
+    /// A member that must be present.
+    mutating func required<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
+        asked.insert(key)
+        let at = JSONPointer.appending(pointer, key)
+        guard let value = members[key] else {
+            errors.append(ValidationError(field: at, reason: "is required"))
+            return nil
+        }
+        return rule.read(value, at, &errors)
+    }
+
+    /// A member that may be absent; nil both when absent and when invalid (then an error is recorded).
+    mutating func optional<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
+        asked.insert(key)
+        guard let value = members[key] else { return nil }
+        return rule.read(value, JSONPointer.appending(pointer, key), &errors)
+    }
+
+    /// Records every member that was never asked for; call after reading all known members.
+    mutating func rejectUnknown(in what: String) {
+        for key in members.keys where !asked.contains(key) {
+            errors.append(ValidationError(field: JSONPointer.appending(pointer, key),
+                                          reason: "is not a field of \(what); check its spelling against Events/schemas"))
+        }
+    }
+
+    /// Finishes reading: moves this object's errors to `sink`; true when there were none.
+    mutating func finish(into sink: inout [ValidationError]) -> Bool {
+        sink += errors
+        defer { errors = [] }
+        return errors.isEmpty
+    }
+}
+
+/// A value type that can be read from a closed JSON object and written back.
+protocol JSONObjectCodable: Sendable {
+    /// Human name of the object for "is not a field of …" messages.
+    static var objectName: String { get }
+    /// Reads all members (recording problems on the reader); nil when any member is invalid.
+    static func read(_ reader: inout ObjectReader) -> Self?
+    /// The object written back, optional members left out when absent.
+    var jsonMembers: [String: JSONValue] { get }
+}
+
+extension JSONObjectCodable {
+    var json: JSONValue { .object(jsonMembers) }
+}
