@@ -1,0 +1,45 @@
+import Foundation
+import PostgresNIO
+
+/// An event as the store holds it.
+public struct RecordedEvent: Sendable, Equatable {
+    public let position: Int64
+    public let stream: String
+    public let streamVersion: Int64
+    public let id: String
+    public let source: String
+    public let type: String
+    public let time: Date
+    public let recordedAt: Date
+    public let actor: String
+    public let region: String?
+    /// The payload as stored (JSON, UTF-8; key order and spacing normalised by `jsonb`).
+    public let data: Data
+    public let metadata: Data
+
+    /// The column list every event query selects, in the order ``init(row:)`` decodes.
+    static let columns = """
+        e.position, e.stream, e.stream_version, e.event_id, e.source, e.type, e.time, e.recorded_at, \
+        e.actor, e.region, e.data::text, e.metadata::text
+        """
+
+    /// Decodes the ``columns`` found in `row` after its first `skipping` columns.
+    init(row: PostgresRow, skipping offset: Int = 0) throws {
+        let cells = row.makeRandomAccess()
+        func cell<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T {
+            try cells[offset + index].decode(T.self)
+        }
+        self.position = try cell(0)
+        self.stream = try cell(1)
+        self.streamVersion = try cell(2)
+        self.id = try cell(3)
+        self.source = try cell(4)
+        self.type = try cell(5)
+        self.time = try cell(6)
+        self.recordedAt = try cell(7)
+        self.actor = try cell(8)
+        self.region = try cell(9, String?.self)
+        self.data = Data(try cell(10, String.self).utf8)
+        self.metadata = Data(try cell(11, String.self).utf8)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A person to create if the blind hash is new: a fresh id and its data key, already wrapped
+/// by the caller's master key. The store never sees an unwrapped key.
+public struct NewPerson: Sendable, Equatable {
+    public var id: UUID
+    public var wrappedKey: Data
+
+    public init(id: UUID, wrappedKey: Data) {
+        self.id = id
+        self.wrappedKey = wrappedKey
+    }
+}
+
+/// The person a blind hash resolved to, and whether this call created them.
+public struct ResolvedPerson: Sendable, Equatable {
+    public let id: UUID
+    public let created: Bool
+
+    public init(id: UUID, created: Bool) {
+        self.id = id
+        self.created = created
+    }
+}
+
+/// Per-person data keys (crypto-shredding) and the blind index that maps the keyed hash of
+/// an identity number to a person id. Neither table holds an identity number or a plain key.
+public struct PersonKeyStore: Sendable {
+    let client: PostgresClient
+    let configuration: StoreConfiguration
+    let logger: Logger
+
+    public init(client: PostgresClient, configuration: StoreConfiguration, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The person for `blindHash`, creating `candidate` (index entry and key together) when the
+    /// hash is new. Safe under concurrent callers: all of them get the same person id.
+    public func resolvePerson(blindHash: Data, candidate: NewPerson) async throws(StoreError) -> ResolvedPerson {
+        let resolved = try await resolvePeople([blindHash: candidate])
+        guard let person = resolved[blindHash] else { throw StoreError.database(sqlState: nil, underlying: MissingRow()) }
+        return person
+    }
+
+    /// Batch form of ``resolvePerson(blindHash:candidate:)`` for the intake: one transaction,
+    /// two statements, whatever the number of hashes.
+    public func resolvePeople(_ candidates: [Data: NewPerson]) async throws(StoreError) -> [Data: ResolvedPerson] {
+        guard !candidates.isEmpty else { return [:] }
+        // Sorted, so that concurrent batches lock index entries in the same order.
+        let ordered = candidates.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let hashes = ordered.map { ByteBuffer(bytes: $0.key) }
+        let ids = ordered.map(\.value.id)
+        let keys = ordered.map { ByteBuffer(bytes: $0.value.wrappedKey) }
+        let (s, logger) = (configuration.schema.rawValue, logger)
+        return try await client.inTransaction(logger: logger) { connection in
+            // ON CONFLICT DO NOTHING waits for a concurrent insert of the same hash to finish;
+            // the following SELECT (a new snapshot under READ COMMITTED) then sees its row.
+            let created = try await connection.collect("""
+                WITH input AS (
+                    SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[])
+                        WITH ORDINALITY AS i(blind_hash, person_id, wrapped_key, ord)
+                ), indexed AS (
+                    INSERT INTO \(unescaped: s).identity_index (blind_hash, person_id)
+                    SELECT blind_hash, person_id FROM input ORDER BY ord
+                    ON CONFLICT (blind_hash) DO NOTHING
+                    RETURNING blind_hash, person_id
+                ), keyed AS (
+                    INSERT INTO \(unescaped: s).person_keys (person_id, wrapped_key)
+                    SELECT i.person_id, i.wrapped_key FROM indexed x JOIN input i ON i.blind_hash = x.blind_hash
+                )
+                SELECT blind_hash, person_id FROM indexed
+                """, logger: logger)
+            let existing = try await connection.collect("""
+                SELECT x.blind_hash, x.person_id FROM \(unescaped: s).identity_index x
+                WHERE x.blind_hash = ANY(\(hashes)::bytea[])
+                """, logger: logger)
+            var resolved: [Data: ResolvedPerson] = [:]
+            for row in existing {
+                let (hash, id) = try row.decode((Data, UUID).self)
+                resolved[hash] = ResolvedPerson(id: id, created: false)
+            }
+            for row in created {
+                let (hash, id) = try row.decode((Data, UUID).self)
+                resolved[hash] = ResolvedPerson(id: id, created: true)
+            }
+            return resolved
+        }
+    }
+
+    /// The person's wrapped data key; `nil` when there is none (never created, or erased).
+    public func wrappedKey(of person: UUID) async throws(StoreError) -> Data? {
+        let rows = try await client.collect(
+            "SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys WHERE person_id = \(person)",
+            logger: logger)
+        do { return try rows.first?.decode(Data.self) } catch { throw StoreError.wrap(error) }
+    }
+
+    /// Crypto-shreds a person: deletes their data key and their blind-index entries in one
+    /// transaction, so their encrypted fields can no longer be read and the identity no longer
+    /// resolves to them. True when there was a key to delete.
+    @discardableResult
+    public func erase(person: UUID) async throws(StoreError) -> Bool {
+        let (s, logger) = (configuration.schema.rawValue, logger)
+        let erased = try await client.inTransaction(logger: logger) { connection in
+            try await connection.query(
+                "DELETE FROM \(unescaped: s).identity_index WHERE person_id = \(person)", logger: logger)
+            let rows = try await connection.collect(
+                "DELETE FROM \(unescaped: s).person_keys WHERE person_id = \(person) RETURNING 1", logger: logger)
+            return !rows.isEmpty
+        }
+        logger.info("person erased", metadata: ["personId": "\(person)", "keyDeleted": "\(erased)"])
+        return erased
+    }
+}
+
+/// A statement returned no row where the schema guarantees one.
+struct MissingRow: Error {}

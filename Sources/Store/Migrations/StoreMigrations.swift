@@ -1,0 +1,95 @@
+/// The event store's schema, as migrations. `onewindow migrate` passes
+/// `StoreMigrations.set(for: configuration)` to the ``Migrator`` along with the other schemas.
+public enum StoreMigrations {
+    /// The store's migrations in the configured schema.
+    public static func set(for configuration: StoreConfiguration) -> MigrationSet {
+        MigrationSet(schema: configuration.schema, migrations: all)
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "events, outbox, relay progress", statements: [
+            """
+            CREATE TABLE {schema}.events (
+                position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tx             xid8 NOT NULL DEFAULT pg_current_xact_id(),
+                stream         text NOT NULL,
+                stream_version bigint NOT NULL CHECK (stream_version > 0),
+                type           text NOT NULL,
+                time           timestamptz NOT NULL,
+                recorded_at    timestamptz NOT NULL DEFAULT now(),
+                actor          text NOT NULL,
+                region         text,
+                source         text NOT NULL,
+                event_id       text NOT NULL,
+                data           jsonb NOT NULL,
+                metadata       jsonb NOT NULL DEFAULT '{}'::jsonb,
+                CONSTRAINT events_stream_version_key UNIQUE (stream, stream_version),
+                CONSTRAINT events_source_event_id_key UNIQUE (source, event_id)
+            )
+            """,
+            // The schema-level guard of gap-free reading (see AppendLock.swift): every statement
+            // that inserts events first takes the append lock, so positions commit in order
+            // even for a writer that bypasses EventStore.
+            """
+            CREATE FUNCTION {schema}.take_append_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext(TG_TABLE_SCHEMA));
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER events_take_append_lock BEFORE INSERT ON {schema}.events
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.take_append_lock()
+            """,
+            // Outbox rows are written by the same statement as their events (no foreign key:
+            // it would cost a lookup per row on the hottest path and guard nothing extra).
+            """
+            CREATE TABLE {schema}.outbox (
+                position bigint NOT NULL,
+                topic    text NOT NULL,
+                key      text NOT NULL,
+                PRIMARY KEY (position, topic)
+            )
+            """,
+            """
+            CREATE TABLE {schema}.relay_progress (
+                relay      text PRIMARY KEY,
+                position   bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
+        Migration(version: 2, name: "ingest rejections", statements: [
+            // Accepted events need no row here: the events table's unique (source, event_id)
+            // already answers "accepted, at position p" — a second copy could only disagree.
+            """
+            CREATE TABLE {schema}.ingest_rejections (
+                source      text NOT NULL,
+                event_id    text NOT NULL,
+                reason      text NOT NULL,
+                field       text,
+                rejected_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (source, event_id)
+            )
+            """,
+        ]),
+        Migration(version: 3, name: "person keys and identity blind index", statements: [
+            """
+            CREATE TABLE {schema}.person_keys (
+                person_id   uuid PRIMARY KEY,
+                wrapped_key bytea NOT NULL,
+                created_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE {schema}.identity_index (
+                blind_hash bytea PRIMARY KEY,
+                person_id  uuid NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX identity_index_person_id ON {schema}.identity_index (person_id)",
+        ]),
+    ]
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Store
+import Testing
+
+@Suite("Appending with expected versions and idempotency")
+struct AppendTests {
+    @Test func appendNumbersStreamVersionsAndReadsBackInOrder() async throws {
+        try await TestStack.withStore { stack in
+            let first = try await stack.events.append(
+                stream: "case-1", expectedVersion: .noStream,
+                events: [Fixture.event(id: "a", data: #"{"step": 1}"#), Fixture.event(id: "b", data: #"{"step": 2}"#)])
+            #expect(first.lastStreamVersion == 2)
+            let second = try await stack.events.append(stream: "case-1", expectedVersion: .exact(2), events: [Fixture.event(id: "c")])
+            #expect(second.lastStreamVersion == 3)
+
+            let stream = try await stack.events.readStream("case-1")
+            #expect(stream.map(\.id) == ["a", "b", "c"])
+            #expect(stream.map(\.streamVersion) == [1, 2, 3])
+            #expect(stream[0].data == Data(#"{"step": 1}"#.utf8))
+            #expect(stream[0].region == "320505001001")
+            #expect(try await stack.events.currentVersion(of: "case-1") == 3)
+        }
+    }
+
+    @Test(arguments: [ExpectedVersion.noStream, .exact(1), .exact(3)])
+    func appendAtAWrongExpectedVersionThrowsAConflictAndWritesNothing(expected: ExpectedVersion) async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.append(stream: "case-1", expectedVersion: .any,
+                                              events: [Fixture.event(id: "a"), Fixture.event(id: "b")])
+            let before = try await stack.count("SELECT count(*) FROM {schema}.events")
+            let outboxBefore = try await stack.count("SELECT count(*) FROM {schema}.outbox")
+
+            await #expect {
+                try await stack.events.append(stream: "case-1", expectedVersion: expected, events: [Fixture.event(id: "c")])
+            } throws: { error in
+                guard case StoreError.versionConflict(let stream, let reportedExpected, let actual) = error else { return false }
+                return stream == "case-1" && reportedExpected == expected && actual == 2
+            }
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == before)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == outboxBefore)
+        }
+    }
+
+    @Test func duplicateEventIsAnsweredAsDuplicateAndChangesNothing() async throws {
+        try await TestStack.withStore { stack in
+            let events = [Fixture.event(id: "a"), Fixture.event(id: "b")]
+            _ = try await stack.events.append(stream: "case-1", expectedVersion: .noStream, events: events)
+            let counts = try await Self.counts(stack)
+
+            // A retried command: same events, stale expected version. Idempotency wins.
+            let again = try await stack.events.append(stream: "case-1", expectedVersion: .noStream, events: events)
+            #expect(again == .duplicate)
+            let batchAgain = try await stack.events.appendBatch(events.map { BatchedEvent(stream: "case-1", event: $0) })
+            #expect(batchAgain == [.duplicate, .duplicate])
+            #expect(try await Self.counts(stack) == counts)
+            #expect(try await stack.events.currentVersion(of: "case-1") == 2)
+        }
+    }
+
+    @Test func appendWithSomeEventsAlreadyStoredIsRefusedAndWritesNothing() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.append(stream: "s", expectedVersion: .any, events: [Fixture.event(id: "a")])
+            let counts = try await Self.counts(stack)
+            await #expect {
+                try await stack.events.append(stream: "s", expectedVersion: .any,
+                                              events: [Fixture.event(id: "a"), Fixture.event(id: "new")])
+            } throws: { error in
+                if case StoreError.partialDuplicate(let stream) = error { return stream == "s" }
+                return false
+            }
+            #expect(try await Self.counts(stack) == counts)
+        }
+    }
+
+    @Test func batchAppendsManyStreamsAndAnswersRepeatsAndStoredEventsAsDuplicates() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.append(stream: "p1", expectedVersion: .any, events: [Fixture.event(id: "old")])
+            let outcomes = try await stack.events.appendBatch([
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "x")),
+                BatchedEvent(stream: "p2", event: Fixture.event(id: "y")),
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "old")),  // stored before
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "x")),  // repeated in the batch
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "z", topic: nil)),
+            ])
+            guard case .appended(let x) = outcomes[0], case .appended(let y) = outcomes[1],
+                  case .appended(let z) = outcomes[4]
+            else { Issue.record("expected appends, got \(outcomes)"); return }
+            #expect(outcomes[2] == .duplicate)
+            #expect(outcomes[3] == .duplicate)
+            #expect((x.streamVersion, y.streamVersion, z.streamVersion) == (2, 1, 3))
+            #expect(x.position < y.position && y.position < z.position)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 4)
+            // z has no topic, so it is stored but not published.
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 3)
+        }
+    }
+
+    @Test func concurrentAppendsAtTheSameExpectedVersionLetExactlyOneWin() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.append(stream: "case-9", expectedVersion: .noStream, events: [Fixture.event()])
+            let results = await withTaskGroup(of: Bool.self, returning: [Bool].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await stack.events.append(stream: "case-9", expectedVersion: .exact(1), events: [Fixture.event()])
+                            return true
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            #expect(try await stack.events.currentVersion(of: "case-9") == 2)
+        }
+    }
+
+    static func counts(_ stack: TestStack) async throws -> [Int64] {
+        [try await stack.count("SELECT count(*) FROM {schema}.events"),
+         try await stack.count("SELECT count(*) FROM {schema}.outbox"),
+         try await stack.count("SELECT coalesce(max(position), 0) FROM {schema}.events")]
+    }
+}

@@ -1,0 +1,88 @@
+import Store
+import Testing
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test func migratingTwiceAppliesEachMigrationOnce() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = StoreMigrations.set(for: stack.configuration)
+            let first = try await stack.migrator.migrate([set])
+            #expect(first.map(\.version) == set.migrations.map(\.version))
+            let second = try await stack.migrator.migrate([set])
+            #expect(second.isEmpty)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.schema_migrations") == Int64(set.migrations.count))
+        }
+    }
+
+    @Test func concurrentMigratorsApplyEachMigrationExactlyOnce() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = StoreMigrations.set(for: stack.configuration)
+            let applied = try await withThrowingTaskGroup(of: [Migrator.Applied].self) { group in
+                for _ in 0..<4 { group.addTask { try await stack.migrator.migrate([set]) } }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(applied.map(\.version).sorted() == set.migrations.map(\.version))
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.schema_migrations") == Int64(set.migrations.count))
+            // The store works after the race.
+            let result = try await stack.events.append(stream: "s", expectedVersion: .noStream, events: [Fixture.event()])
+            #expect(result.lastStreamVersion == 1)
+        }
+    }
+
+    @Test func anotherSchemaCanRegisterItsOwnMigrations() async throws {
+        try await TestStack.withStore { stack in
+            let readModel = try SchemaName(stack.schema + "_rm")
+            let set = MigrationSet(schema: readModel, migrations: [
+                Migration(version: 1, name: "residents", statements: ["CREATE TABLE {schema}.residents (person_id uuid PRIMARY KEY)"]),
+                Migration(version: 2, name: "status", statements: ["ALTER TABLE {schema}.residents ADD COLUMN status text"]),
+            ])
+            let applied = try await stack.migrator.migrate([StoreMigrations.set(for: stack.configuration), set])
+            #expect(applied.map(\.schema) == [readModel.rawValue, readModel.rawValue])
+            #expect(try await stack.count("SELECT count(*) FROM \(readModel).residents") == 0)
+            try await stack.execute("DROP SCHEMA \(readModel) CASCADE")
+        }
+    }
+
+    @Test func migrationsOutOfOrderAreRefused() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = MigrationSet(schema: stack.configuration.schema, migrations: [
+                Migration(version: 2, name: "two", statements: ["SELECT 1"]),
+            ])
+            await #expect {
+                try await stack.migrator.migrate([set])
+            } throws: { error in
+                if case StoreError.invalidMigrationOrder = error { return true }
+                return false
+            }
+        }
+    }
+
+    @Test func aFailingMigrationIsRolledBackAndReportedWithItsVersion() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = MigrationSet(schema: stack.configuration.schema, migrations: [
+                Migration(version: 1, name: "ok", statements: ["CREATE TABLE {schema}.a (x int)"]),
+                Migration(version: 2, name: "broken", statements: ["CREATE TABLE {schema}.b (x int)", "SELECT no_such_column FROM {schema}.a"]),
+            ])
+            await #expect {
+                try await stack.migrator.migrate([set])
+            } throws: { error in
+                if case StoreError.migrationFailed(_, let version, _) = error { return version == 2 }
+                return false
+            }
+            let recorded = try await stack.count("SELECT count(*) FROM {schema}.schema_migrations")
+            let tableB = try await stack.count("SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}' AND tablename = 'b'")
+            #expect(recorded == 1)
+            #expect(tableB == 0)
+        }
+    }
+
+    @Test(arguments: ["Store", "1store", "store-x", "store;drop", "", "a b", String(repeating: "a", count: 64)])
+    func schemaNamesThatAreNotPlainIdentifiersAreRefused(name: String) {
+        #expect(throws: StoreError.self) { try SchemaName(name) }
+    }
+
+    @Test(arguments: ["store", "_x", "store_1a2b"])
+    func plainIdentifiersAreAccepted(name: String) throws {
+        #expect(try SchemaName(name).rawValue == name)
+    }
+}
