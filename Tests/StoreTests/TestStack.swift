@@ -39,8 +39,11 @@ struct TestStack: Sendable {
         let address = try DatabaseURL(url)
         var logger = Logger(label: "store-tests")
         logger.logLevel = .warning
+        // The pool warns when a lease races the client's start-up below; that race is benign.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
         let client = PostgresClient(configuration: address.clientConfiguration(maximumConnections: maximumConnections),
-                                    backgroundLogger: logger)
+                                    backgroundLogger: poolLogger)
         let schemaName = "store_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let stack = TestStack(client: client, configuration: StoreConfiguration(schema: try SchemaName(schemaName)),
                               logger: logger)
