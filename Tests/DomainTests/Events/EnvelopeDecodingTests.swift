@@ -1,0 +1,58 @@
+import Testing
+import Foundation
+import Domain
+
+@Suite("Decoding envelopes: structured and binary mode, errors name fields")
+struct EnvelopeDecodingTests {
+    static let valid = """
+    {"specversion":"1.0","id":"app-1","source":"/orgs/public-security/permits","type":"onewindow.permit.applied.v1",
+     "time":"2026-03-01T09:30:00+08:00","actor":"public-security","region":"320505001001","traceparent":"00-ab-cd-01",
+     "data":{"identity":{"type":"resident-id","number":"411523198807210128"},"applicationId":"A-1","appliedOn":"2026-03-30"}}
+    """
+
+    @Test func validEventDecodesToItsSwiftType() throws {
+        let envelope = try EventEnvelope.decode(json: Array(Self.valid.utf8)).get()
+        #expect(envelope.type == .permitApplied)
+        guard case .permitApplied(let p) = envelope.event else { Issue.record("wrong case"); return }
+        #expect(p.applicationID == "A-1")
+        #expect(envelope.event.identity?.residentID?.birthDate == (try CalendarDate(iso: "1988-07-21")))
+        #expect(envelope.extensions["traceparent"] == .string("00-ab-cd-01"))
+    }
+
+    @Test func severalProblemsAreAllReportedWithTheirFields() {
+        let bad = Self.valid.replacingOccurrences(of: "\"A-1\"", with: "\"\"")
+            .replacingOccurrences(of: "2026-03-30", with: "2026-02-30").replacingOccurrences(of: "\"public-security\"", with: "\"PS\"")
+        guard case .failure(let failure) = EventEnvelope.decode(json: Array(bad.utf8)) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == ["/actor", "/data/applicationId", "/data/appliedOn"])
+        #expect(failure.errors.allSatisfy { !$0.reason.isEmpty })
+    }
+
+    @Test(arguments: ["", "{", "[1,2]", "\"event\"", "{\"a\":1}x", "null"])
+    func nonEventBodyIsRejectedAtTheRoot(_ body: String) {
+        guard case .failure(let failure) = EventEnvelope.decode(json: Array(body.utf8)) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == [""])
+    }
+
+    @Test func binaryModeWithKafkaHeadersDecodesTheSameEvent() throws {
+        let structured = try EventEnvelope.decode(json: Array(Self.valid.utf8)).get()
+        let (headers, data) = structured.encodedBinary()
+        #expect(headers.contains { $0.0 == "ce_type" && $0.1 == Array("onewindow.permit.applied.v1".utf8) })
+        #expect(try EventEnvelope.decode(headers: headers, data: data).get() == structured)
+    }
+
+    @Test func binaryModeWithTextHeadersReportsMissingAndBadAttributes() {
+        let headers = ["ce_specversion": "1.0", "ce_id": "x", "ce_source": "/s", "ce_type": "onewindow.permit.applied.v1",
+                       "ce_time": "yesterday", "ce_actor": "public-security", "content-type": "application/json"]
+        let result = EventEnvelope.decode(headers: headers, data: Array("{not json".utf8))
+        guard case .failure(let failure) = result else { Issue.record("accepted"); return }
+        #expect(Set(failure.errors.map(\.field)) == ["/time", "/region", "/data"])
+    }
+
+    @Test func reencodedEventIsCanonicalAndDecodesToTheSameValue() throws {
+        let envelope = try EventEnvelope.decode(json: Array(Self.valid.utf8)).get()
+        let bytes = envelope.encodedJSON()
+        #expect(try EventEnvelope.decode(json: bytes).get() == envelope)
+        #expect(try EventEnvelope.decode(json: bytes).get().encodedJSON() == bytes)
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("{\"actor\":\"public-security\",\"data\":{"))
+    }
+}
