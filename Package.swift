@@ -55,10 +55,20 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
+        // HTTP: Hummingbird application, routes, errors as HTTP answers.
+        .target(
+            name: "API",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+
         .executableTarget(
             name: "onewindow",
             dependencies: [
-                "Domain", "Kafka", "Store",
+                "Domain", "Kafka", "Store", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -66,6 +76,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),
@@ -78,7 +89,20 @@ let package = Package(
             dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: upcoming),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: ["API", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: upcoming),
     ]
 )

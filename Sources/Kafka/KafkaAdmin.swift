@@ -43,6 +43,20 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// Asks the cluster for its brokers; returns how many answered the metadata request.
+    /// - Throws: a retriable `KafkaError` (`_TRANSPORT`, `_TIMED_OUT`) when none is reachable.
+    public func brokerCount(timeout: Duration = .seconds(2)) async throws(KafkaError) -> Int {
+        let handle = self.handle
+        let ms = timeout.milliseconds
+        return try await worker.run { () throws(KafkaError) -> Int in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let err = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, ms)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, detail: "cluster metadata") }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            return Int(metadata.pointee.broker_cnt)
+        }
+    }
+
     /// The number of partitions of a topic.
     /// - Throws: `_UNKNOWN_TOPIC`/`UNKNOWN_TOPIC_OR_PART` when it does not exist.
     public func partitionCount(_ topic: String, timeout: Duration = .seconds(10)) async throws(KafkaError) -> Int32 {

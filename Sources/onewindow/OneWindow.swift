@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct OneWindow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "onewindow",
+        abstract: "OneWindow: event-sourced case management for a city's floating population.",
+        subcommands: [DevCommand.self, BenchCommand.self]
+    )
+}
