@@ -33,8 +33,7 @@ struct TestStack: Sendable {
         _ body: @Sendable (TestStack) async throws -> T
     ) async throws -> T {
         guard let url = ProcessInfo.processInfo.environment["ONEWINDOW_DATABASE_URL"], !url.isEmpty else {
-            Issue.record(Comment(rawValue: StackMissing().description))
-            throw StackMissing()
+            throw StackMissing()  // fails the test with the message; never a skip
         }
         let address = try DatabaseURL(url)
         var logger = Logger(label: "store-tests")
