@@ -55,11 +55,37 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
+        // Intake: validate → resolve person → protect personal fields → append; both doors.
+        .target(
+            name: "Intake",
+            dependencies: [
+                "Domain", "Store", "Kafka",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Relay: outbox → canonical topics, and replay from the store.
+        .target(
+            name: "Relay",
+            dependencies: [
+                "Store", "Kafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+
         // HTTP: Hummingbird application, routes, errors as HTTP answers.
         .target(
             name: "API",
             dependencies: [
+                "Intake",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -68,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "onewindow",
             dependencies: [
-                "Domain", "Kafka", "Store", "API",
+                "Domain", "Kafka", "Store", "Intake", "Relay", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -103,6 +129,34 @@ let package = Package(
             dependencies: ["API", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: upcoming),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: [
+                "Intake", "API", "Domain", "Store", "Kafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "Relay", "Store", "Kafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
     ]
 )
