@@ -28,7 +28,7 @@ public enum PersonDecider {
         case .register(let r):
             switch state {
             case .resident(let f):
-                return f == evolveRegistration(r, previous: f) ? .success([]) : .failure(.alreadyRegistered)
+                return f.registration == r ? .success([]) : .failure(.alreadyRegistered)
             case .unknown, .departed: return .success([.residentRegistered(r)])
             }
         case .move(let m):
@@ -74,7 +74,7 @@ public enum PersonDecider {
     }
 
     static func evolveRegistration(_ r: ResidentRegistered, previous: PersonFile?) -> PersonFile {
-        PersonFile(identity: r.identity, birthDate: r.birthDate, originRegion: r.originRegion, residence: r.residence,
+        PersonFile(registration: r, identity: r.identity, birthDate: r.birthDate, originRegion: r.originRegion, residence: r.residence,
                    arrivedOn: r.arrivedOn, certificates: previous?.certificates ?? [:], permit: previous?.permit ?? .none)
     }
 

@@ -15,6 +15,8 @@ public enum PersonState: Hashable, Sendable {
 
 /// What a person's history says that decisions need.
 public struct PersonFile: Hashable, Sendable {
+    /// The registration that started the current (or last) stay, to recognise its redelivery.
+    public var registration: ResidentRegistered
     public var identity: Identity
     public var birthDate: CalendarDate
     public var originRegion: RegionCode
