@@ -1,0 +1,76 @@
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+import Intake
+
+/// `POST /v1/events` (one CloudEvent, a JSON array of up to `maxBatch`, or one event in
+/// binary mode with `ce-` headers) and `GET /v1/events/{source}/{id}`: the HTTP door of the
+/// intake. A single event is answered with one result object, an array with an array of
+/// results in the same order.
+struct EventRoutes: Sendable {
+    let intake: IntakeRoutes
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("v1/events") { request, context in try await post(request, context) }
+        router.get("v1/events/**") { request, context in try await status(request, context) }
+    }
+
+    func post(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let caller = try await intake.tokens.verify(authorization: request.headers[.authorization])
+        guard caller.role == .departmentSystem else {
+            throw APIError.forbidden("only department systems publish events; this token's role is \(caller.role.rawValue)")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: intake.maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.tooLarge("the body is over \(intake.maxBodyBytes) bytes; send at most \(intake.maxBatch) events per request")
+        }
+        let bytes = Array(body.readableBytesView)
+        let (submissions, isBatch) = try Self.submissions(request, bytes, caller: caller, maxBatch: intake.maxBatch)
+        let results: [IngestResult]
+        do {
+            results = try await intake.pipeline.ingest(submissions)
+        } catch {
+            context.logger.error("intake unavailable", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the event store is unavailable; send the same events again later")
+        }
+        let json = isBatch ? JSONValue.array(results.map(Self.json)) : results.first.map(Self.json) ?? .array([])
+        return Self.ok(json)
+    }
+
+    static func submissions(_ request: Request, _ bytes: [UInt8], caller: VerifiedCaller, maxBatch: Int) throws(APIError) -> ([Submission], Bool) {
+        let ceHeaders = request.headers.filter { $0.name.canonicalName.hasPrefix("ce-") || $0.name == .contentType }
+        if ceHeaders.contains(where: { $0.name.canonicalName == "ce-specversion" }) {
+            let headers = ceHeaders.map { ($0.name.canonicalName, Array($0.value.utf8)) }
+            return ([Submission(headers: headers, data: bytes, publisher: caller.organization)], false)
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw APIError.notJSON("the body is not JSON (\(error.description)); send one CloudEvent or an array of them")
+        }
+        guard case .array(let items) = value else { return ([Submission(json: value, publisher: caller.organization)], false) }
+        guard items.count <= maxBatch else {
+            throw APIError.tooLarge("a batch holds at most \(maxBatch) events; this one holds \(items.count), split it")
+        }
+        return (items.map { Submission(json: $0, publisher: caller.organization) }, true)
+    }
+
+    static func json(_ result: IngestResult) -> JSONValue {
+        var m: [String: JSONValue] = ["status": .string(result.status.rawValue)]
+        m["id"] = result.id.map(JSONValue.string)
+        m["reason"] = result.reason.map(JSONValue.string)
+        m["field"] = result.field.map(JSONValue.string)
+        return .object(m)
+    }
+
+    static func ok(_ json: JSONValue) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.encoded())))
+    }
+}

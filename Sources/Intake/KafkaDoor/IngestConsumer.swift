@@ -1,0 +1,87 @@
+import Domain
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The Kafka door: reads `onewindow.ingest` as a consumer group in batches, runs each batch
+/// through the ``IntakePipeline``, publishes its rejections to `onewindow.rejected`, and only
+/// then commits the batch's offsets. A batch the store cannot take is retried, never skipped.
+///
+/// Run it as a `Service`. It owns the consumer (closing it on shutdown, so do not also add
+/// the consumer to the service group); the producer must be running as its own service.
+public struct IngestConsumer: Service {
+    let consumer: KafkaConsumer
+    let producer: KafkaProducer
+    let pipeline: IntakePipeline
+    let topics: IntakeTopics
+    let maxBatch: Int
+    let retryDelay: Duration
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - consumer: subscribed to `topics.ingest`, with `autoCommit` off (the default).
+    ///   - maxBatch: the most records handled as one pipeline batch.
+    public init(consumer: KafkaConsumer, producer: KafkaProducer, pipeline: IntakePipeline, topics: IntakeTopics,
+                maxBatch: Int = 2_000, retryDelay: Duration = .seconds(1), logger: Logger) {
+        (self.consumer, self.producer, self.pipeline, self.topics) = (consumer, producer, pipeline, topics)
+        (self.maxBatch, self.retryDelay, self.logger) = (max(1, maxBatch), retryDelay, logger)
+    }
+
+    public func run() async throws {
+        defer { logger.info("ingest consumer stopped") }
+        do {
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                let messages = try await consumer.poll(maxMessages: maxBatch, timeout: .milliseconds(200))
+                guard !messages.isEmpty else { continue }
+                try await handle(messages)
+            }
+        } catch is CancellationError {
+            // shutting down
+        }
+        await consumer.close()
+    }
+
+    /// Stores the batch, publishes its rejections, commits its offsets; retries each step
+    /// until it succeeds or the service is cancelled.
+    func handle(_ messages: [KafkaMessage]) async throws {
+        let submissions = messages.map(IngestMessage.submission)
+        let results = try await retrying("store batch") { try await pipeline.ingest(submissions) }
+        let rejections = zip(messages, results).filter { $0.1.status == .rejected }
+            .map { IngestMessage.rejection(of: $0.0, result: $0.1, topic: topics.rejected) }
+        try await retrying("publish rejections") { try await publish(rejections) }
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for message in messages { next[message.topicPartition] = max(next[message.topicPartition] ?? 0, message.offset + 1) }
+        do {
+            try await consumer.commit(next)
+        } catch {
+            // The batch is stored; a failed commit (e.g. after a revoke) only means redelivery,
+            // which the pipeline answers as duplicates.
+            logger.warning("ingest commit failed", metadata: ["error": "\(error)"])
+        }
+        logger.debug("ingest batch", metadata: ["records": "\(messages.count)", "rejected": "\(rejections.count)"])
+    }
+
+    func publish(_ records: [KafkaOutgoingMessage]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for record in records {
+                group.addTask {
+                    let report = try await producer.send(record)
+                    if let error = report.error { throw error }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func retrying<T: Sendable>(_ step: String, _ body: () async throws -> T) async throws -> T {
+        while true {
+            do {
+                return try await body()
+            } catch {
+                try Task.checkCancellation()
+                logger.error("ingest step failed; retrying", metadata: ["step": "\(step)", "error": "\(error)"])
+                try await Task.sleep(for: retryDelay)
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// Reads the wrapped data keys of many people in one statement (the intake resolves a whole
+/// batch at once; `PersonKeyStore.wrappedKey(of:)` answers one person per round trip).
+/// Belongs in `Store` beside `PersonKeyStore`; kept here until that target grows a batch read.
+struct PersonKeyReader: Sendable {
+    let client: PostgresClient
+    let schema: SchemaName
+    let logger: Logger
+
+    func wrappedKeys(of people: [UUID]) async throws -> [UUID: Data] {
+        guard !people.isEmpty else { return [:] }
+        let rows = try await client.query("""
+            SELECT person_id, wrapped_key FROM \(unescaped: schema.rawValue).person_keys
+            WHERE person_id = ANY(\(people)::uuid[])
+            """, logger: logger)
+        var keys: [UUID: Data] = [:]
+        for try await (id, key) in rows.decode((UUID, Data).self) { keys[id] = key }
+        return keys
+    }
+}

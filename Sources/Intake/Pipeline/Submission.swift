@@ -1,0 +1,61 @@
+import Domain
+
+/// One event as it arrived at a door, already parsed and validated by `Domain`, with what the
+/// door knows about the sender.
+public struct Submission: Sendable {
+    /// The validated event, or every problem found in it.
+    public var decoded: Result<EventEnvelope, ValidationFailure>
+    /// The `source` and `id` as sent, when they could be read even from an invalid event
+    /// (needed to record a rejection so `GET /v1/events/{source}/{id}` can answer it).
+    public var source: String?
+    public var id: String?
+    /// The organization the sender authenticated as (the HTTP token's `org`); nil for the
+    /// Kafka door, where the broker's authorization is the sender's identity.
+    public var publisher: OrganizationID?
+
+    public init(decoded: Result<EventEnvelope, ValidationFailure>, source: String?, id: String?, publisher: OrganizationID?) {
+        (self.decoded, self.source, self.id, self.publisher) = (decoded, source, id, publisher)
+    }
+
+    /// A structured-mode event parsed from JSON (one element of an HTTP batch, or a Kafka value).
+    public init(json value: JSONValue, publisher: OrganizationID?) {
+        let members = value.objectValue
+        self.init(decoded: EventEnvelope.decode(value), source: members?["source"]?.stringValue,
+                  id: members?["id"]?.stringValue, publisher: publisher)
+    }
+
+    /// A structured-mode event from raw bytes; bytes that are not JSON are rejected at `""`.
+    public init(jsonBytes bytes: [UInt8], publisher: OrganizationID?) {
+        if let value = try? JSONValue.parse(bytes) {
+            self.init(json: value, publisher: publisher)
+        } else {
+            self.init(decoded: EventEnvelope.decode(json: bytes), source: nil, id: nil, publisher: publisher)
+        }
+    }
+
+    /// A binary-mode event: `ce_` headers (or `ce-`) and the data bytes.
+    public init(headers: [(String, [UInt8])], data: [UInt8], publisher: OrganizationID?) {
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == "ce_" + name || $0.0.lowercased() == "ce-" + name }
+                .flatMap { String(validating: $0.1, as: UTF8.self) }
+        }
+        self.init(decoded: EventEnvelope.decode(headers: headers, data: data), source: header("source"), id: header("id"), publisher: publisher)
+    }
+}
+
+/// What became of one submitted event, in the order submitted.
+public struct IngestResult: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        case accepted, duplicate, rejected
+    }
+
+    public var id: String?
+    public var source: String?
+    public var status: Status
+    public var reason: String?
+    public var field: String?
+
+    public init(id: String?, source: String?, status: Status, reason: String? = nil, field: String? = nil) {
+        (self.id, self.source, self.status, self.reason, self.field) = (id, source, status, reason, field)
+    }
+}

@@ -1,0 +1,75 @@
+import Crypto
+import Domain
+import Foundation
+
+/// The keys derived from the master key (`ONEWINDOW_DATA_KEY`): one wraps per-person data keys,
+/// the other keys the blind index of identity numbers. The master key itself is used for
+/// nothing else, and neither derived key is ever stored.
+public struct DataProtection: Sendable {
+    let wrappingKey: SymmetricKey
+    let blindIndexKey: SymmetricKey
+
+    /// Derives the keys (HKDF-SHA256) from the master secret, which must be at least 32 bytes.
+    public init(masterKey: String) throws(DataProtectionError) {
+        try self.init(masterKey: Array(masterKey.utf8))
+    }
+
+    public init(masterKey bytes: [UInt8]) throws(DataProtectionError) {
+        guard bytes.count >= 32 else { throw .masterKeyTooShort }
+        let master = SymmetricKey(data: bytes)
+        let salt = Array("onewindow".utf8)
+        wrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("person-key-wrap.v1".utf8), outputByteCount: 32)
+        blindIndexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("identity-blind-index.v1".utf8), outputByteCount: 32)
+    }
+
+    /// The keyed hash (HMAC-SHA256) that finds a person by identity without storing the number.
+    public func blindIndex(of identity: Identity) -> Data {
+        var message = Array(identity.kind.rawValue.utf8)
+        message.append(0)
+        message.append(contentsOf: identity.number.uppercased().utf8)
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: blindIndexKey))
+    }
+
+    /// A fresh data key for a new person.
+    public func newPersonKey() -> SymmetricKey { SymmetricKey(size: .bits256) }
+
+    /// Wraps a person's data key for storage: AES-GCM seal under the wrapping key, bound to the
+    /// person id (as authenticated data) so a wrapped key cannot be moved to another person.
+    public func wrap(_ key: SymmetricKey, for person: UUID) throws(DataProtectionError) -> Data {
+        do {
+            let bytes = key.withUnsafeBytes { Data($0) }
+            return try AES.GCM.seal(bytes, using: wrappingKey, authenticating: Self.binding(person)).combined!
+        } catch {
+            throw .sealFailed
+        }
+    }
+
+    /// Unwraps a stored data key; fails when the master key or the person does not match.
+    public func unwrap(_ wrapped: Data, for person: UUID) throws(DataProtectionError) -> SymmetricKey {
+        do {
+            let box = try AES.GCM.SealedBox(combined: wrapped)
+            return SymmetricKey(data: try AES.GCM.open(box, using: wrappingKey, authenticating: Self.binding(person)))
+        } catch {
+            throw .unwrapFailed
+        }
+    }
+
+    static func binding(_ person: UUID) -> Data { Data(person.uuidString.lowercased().utf8) }
+}
+
+/// What can go wrong with keys. Descriptions never carry key material or personal data.
+public enum DataProtectionError: Error, Sendable, CustomStringConvertible {
+    case masterKeyTooShort
+    case sealFailed
+    case unwrapFailed
+    case openFailed
+
+    public var description: String {
+        switch self {
+        case .masterKeyTooShort: "ONEWINDOW_DATA_KEY must be at least 32 bytes"
+        case .sealFailed: "encryption failed"
+        case .unwrapFailed: "a person's data key could not be unwrapped (wrong master key?)"
+        case .openFailed: "a personal field could not be decrypted (wrong key, or erased person)"
+        }
+    }
+}

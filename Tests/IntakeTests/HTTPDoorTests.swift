@@ -1,0 +1,111 @@
+import API
+import Domain
+import Foundation
+import Intake
+import Testing
+
+@Suite("The HTTP door: POST /v1/events and GET /v1/events/{source}/{id}")
+struct HTTPDoorTests {
+    @Test func anEventIsAcceptedAndItsRepeatIsADuplicateThatChangesNothing() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.resident.registered.v1/valid-family")
+                let token = try await stack.token(org: "public-security")
+                let first = try await door.post(example.event, token: token)
+                #expect(first.status == 200)
+                #expect(first.json?["status"] == .string("accepted"))
+                #expect(first.json?["id"] == .string("reg-2026-000123"))
+                let events = try await stack.count("SELECT count(*) FROM {schema}.events")
+                let people = try await stack.count("SELECT count(*) FROM {schema}.person_keys")
+                let outbox = try await stack.count("SELECT count(*) FROM {schema}.outbox")
+
+                let again = try await door.post(batch: [example.event, example.event], token: token)
+                #expect(again.results.map { $0["status"] } == [.string("duplicate"), .string("duplicate")])
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == events)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == people)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == outbox)
+                #expect(events == 1 && outbox == 1 && people == 1)
+
+                let status = try await door.status(source: example.source!, id: example.id!, token: token)
+                #expect(status.status == 200)
+                #expect(status.json?["status"] == .string("accepted"))
+            }
+        }
+    }
+
+    @Test func everyInvalidExampleIsRejectedNamingItsField() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let invalid = Example.invalid
+                #expect(invalid.count > 50)
+                // One batch per sending organization, each example under its own id.
+                let bySender = Dictionary(grouping: invalid.enumerated(), by: { $0.element.sendingOrganization })
+                for (org, examples) in bySender {
+                    let answer = try await door.post(batch: examples.map { $0.element.withID("bad-\($0.offset)") },
+                                                     token: try await stack.token(org: org))
+                    #expect(answer.status == 200)
+                    #expect(answer.results.count == examples.count)
+                    for (result, (_, example)) in zip(answer.results, examples) {
+                        #expect(result["status"] == .string("rejected"), "\(example)")
+                        #expect(result["field"] == example.brokenField.map(JSONValue.string), "\(example)")
+                        #expect(result["reason"]?.stringValue?.isEmpty == false, "\(example)")
+                    }
+                }
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 0)
+                // Rejections are queryable by (source, id).
+                let (offset, example) = try #require(invalid.enumerated().first { $0.element.id != nil && $0.element.source != nil })
+                let status = try await door.status(source: example.source!, id: "bad-\(offset)", token: try await stack.token(org: "health"))
+                #expect(status.json?["status"] == .string("rejected"))
+                #expect(status.json?["field"] == example.brokenField.map(JSONValue.string))
+            }
+        }
+    }
+
+    @Test func everyValidExampleIsAcceptedFromItsOwnOrganization() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                for example in Example.valid {
+                    let answer = try await door.post(example.event, token: try await stack.token(org: example.event["actor"]!.stringValue!))
+                    #expect(answer.json?["status"] == .string("accepted"), "\(example): \(answer.json?.text ?? "")")
+                }
+            }
+        }
+    }
+
+    @Test func anEventAboutAnUnknownPersonIsAcceptedAndFlaggedNotRegistered() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.certificate.checked.v1/valid-missing")
+                let answer = try await door.post(example.event, token: try await stack.token(org: "health"))
+                #expect(answer.json?["status"] == .string("accepted"))
+                let flags = try await stack.texts("SELECT metadata->>'personRegistered' FROM {schema}.events")
+                #expect(flags == ["false"])
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == 1)
+            }
+        }
+    }
+
+    @Test func theTokenOrganizationMustBeTheActor() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.resident.registered.v1/valid-minimal")
+                let answer = try await door.post(example.event, token: try await stack.token(org: "health"))
+                #expect(answer.status == 200)
+                #expect(answer.json?["status"] == .string("rejected"))
+                #expect(answer.json?["field"] == .string("/actor"))
+            }
+        }
+    }
+
+    @Test func anOrganizationMayPublishOnlyItsOwnTypes() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.resident.registered.v1/valid-minimal")
+                let event = example.event.setting(["actor"], to: .string("education"))
+                let answer = try await door.post(event, token: try await stack.token(org: "education"))
+                #expect(answer.json?["status"] == .string("rejected"))
+                #expect(answer.json?["field"] == .string("/type"))
+            }
+        }
+    }
+}

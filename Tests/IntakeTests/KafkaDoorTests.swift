@@ -1,0 +1,105 @@
+import Domain
+import Foundation
+import Intake
+import Kafka
+import Store
+import Testing
+
+@Suite("The Kafka door: onewindow.ingest consumed as a group, rejections on onewindow.rejected")
+struct KafkaDoorTests {
+    @Test func invalidExamplesInBothModesAndTruncatedJSONAreRejectedAndTheConsumerKeepsGoing() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.createTopics()
+            let invalid = Example.invalid
+            var records: [KafkaOutgoingMessage] = []
+            var expected: [String: String] = [:]  // id → field
+            for (i, example) in invalid.enumerated() where example.id != nil {
+                records.append(KafkaOutgoingMessage(topic: stack.topics.ingest, key: Array("k".utf8), value: example.withID("s-\(i)").encoded()))
+                expected["s-\(i)"] = example.brokenField
+                records.append(BinaryMode.record(example.withID("b-\(i)"), topic: stack.topics.ingest))
+                expected["b-\(i)"] = example.brokenField
+            }
+            let valid = try Example.named("onewindow.resident.registered.v1/valid-family")
+            records.insert(KafkaOutgoingMessage(topic: stack.topics.ingest, key: Array("k".utf8), value: Array(#"{"specversion":"1.0","id":"trunc"#.utf8)), at: 0)
+            records.append(KafkaOutgoingMessage(topic: stack.topics.ingest, key: Array("k".utf8), value: valid.event.encoded()))
+            let sent = records
+            let expectedCount = expected.count
+
+            let rejected = try await stack.withIngestConsumer { producer in
+                for record in sent { try await producer.send(record) }
+                try await eventually("the valid event after the truncated one is stored") {
+                    try await stack.pipeline.status(source: valid.source!, id: valid.id!) != .unknown
+                }
+                return try await RejectedTopic.read(stack, count: expectedCount + 1)
+            }
+            #expect(rejected.count == expected.count + 1)
+            for (id, field) in expected {
+                #expect(rejected[id]?["field"] == .string(field), "\(id)")
+                #expect(rejected[id]?["original"] != nil, "\(id)")
+            }
+            let truncated = try #require(rejected[""])
+            #expect(truncated["field"] == .string(""))
+            #expect(truncated["original"]?.stringValue?.hasPrefix("{\"specversion\"") == true)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 1)
+            #expect(try await stack.pipeline.status(source: valid.source!, id: valid.id!) != .unknown)
+            let (someID, someField) = try #require(expected.first { $0.key.hasPrefix("s-") })
+            let source = try #require(invalid[Int(someID.dropFirst(2))!].source)
+            #expect(try await stack.pipeline.status(source: source, id: someID) == .rejected(
+                reason: rejected[someID]?["reason"]?.stringValue ?? "", field: someField))
+        }
+    }
+
+    @Test func aDuplicateOverKafkaChangesNothing() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.createTopics()
+            let event = try Example.named("onewindow.resident.registered.v1/valid-family").event
+            let marker = try Example.named("onewindow.resident.registered.v1/valid-minimal").event.setting(["id"], to: .string("marker"))
+            try await stack.withIngestConsumer { producer in
+                let key = Array("person".utf8)
+                try await producer.send(KafkaOutgoingMessage(topic: stack.topics.ingest, key: key, value: event.encoded()))
+                try await eventually("the event is stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 1 }
+                let people = try await stack.count("SELECT count(*) FROM {schema}.person_keys")
+                // The repeat, in binary mode, then a marker behind it on the same partition.
+                try await producer.send(BinaryMode.record(event, topic: stack.topics.ingest, key: key))
+                try await producer.send(KafkaOutgoingMessage(topic: stack.topics.ingest, key: key, value: marker.encoded()))
+                try await eventually("the marker is stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 2 }
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 2)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == people + 1)
+            }
+        }
+    }
+}
+
+/// CloudEvents binary mode for tests: every attribute a `ce_` header, `data` the value.
+enum BinaryMode {
+    static func record(_ event: JSONValue, topic: String, key: [UInt8]? = nil) -> KafkaOutgoingMessage {
+        var headers: [KafkaHeader] = []
+        var value: [UInt8] = []
+        for (name, member) in event.objectValue ?? [:] {
+            switch name {
+            case "data": value = member.encoded()
+            case "datacontenttype": headers.append(KafkaHeader(key: "content-type", string: member.stringValue ?? member.text))
+            default: headers.append(KafkaHeader(key: "ce_" + name, string: member.stringValue ?? member.text))
+            }
+        }
+        return KafkaOutgoingMessage(topic: topic, key: key, value: value, headers: headers)
+    }
+}
+
+/// Reads the test's rejected topic until `count` reports arrived: report JSON by event id
+/// (the record key; "" when the original had no readable id).
+enum RejectedTopic {
+    static func read(_ stack: IntakeTestStack, count: Int) async throws -> [String: JSONValue] {
+        let consumer = try stack.consumer(topic: stack.topics.rejected, group: stack.topics.prefix + "-reader")
+        var reports: [String: JSONValue] = [:]
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(90))
+        while reports.count < count, clock.now < end {
+            for message in try await consumer.poll(maxMessages: 1_000, timeout: .milliseconds(200)) {
+                reports[message.key.map { String(decoding: $0, as: UTF8.self) } ?? ""] = try JSONValue.parse(message.value)
+            }
+        }
+        await consumer.close()
+        return reports
+    }
+}

@@ -1,0 +1,64 @@
+import Domain
+import Foundation
+import Intake
+import Testing
+
+@Suite("Keys, blind index, sealed fields and the organizations file (no stack needed)")
+struct ProtectionTests {
+    static let protection = try! DataProtection(masterKey: IntakeTestStack.dataKey)
+
+    @Test func theBlindIndexIsStableAndKeyed() throws {
+        let identity = try Identity(kind: .residentID, number: "411523198807210128")
+        let other = try DataProtection(masterKey: "another-master-key-that-is-long-enough-012345")
+        #expect(Self.protection.blindIndex(of: identity) == Self.protection.blindIndex(of: identity))
+        #expect(Self.protection.blindIndex(of: identity) != other.blindIndex(of: identity))
+        #expect(Self.protection.blindIndex(of: identity).count == 32)
+    }
+
+    @Test func aWrappedKeyOpensOnlyForItsPersonAndMasterKey() throws {
+        let person = UUID()
+        let key = Self.protection.newPersonKey()
+        let wrapped = try Self.protection.wrap(key, for: person)
+        let data = JSONValue.object(["name": .string("张伟")])
+        let unwrapped = try Self.protection.unwrap(wrapped, for: person)
+        #expect(try PersonalFields.reveal(PersonalFields.protect(data, with: key), with: unwrapped) == data)
+        #expect(throws: DataProtectionError.self) { try Self.protection.unwrap(wrapped, for: UUID()) }
+        let other = try DataProtection(masterKey: "another-master-key-that-is-long-enough-012345")
+        #expect(throws: DataProtectionError.self) { try other.unwrap(wrapped, for: person) }
+    }
+
+    @Test func aShortMasterKeyIsRefused() {
+        #expect(throws: DataProtectionError.self) { try DataProtection(masterKey: "short") }
+    }
+
+    @Test(arguments: Example.valid)
+    func personalFieldsAreSealedAndRevealedBack(_ example: Example) throws {
+        let data = try #require(example.event["data"])
+        let key = Self.protection.newPersonKey()
+        let sealed = try PersonalFields.protect(data, with: key)
+        for secret in ["张伟", "411523198807210128", "13800138000", "李娜", "320506199003154322", "张小明"] {
+            #expect(!sealed.text.contains(secret), "\(example)")
+        }
+        #expect(try PersonalFields.reveal(sealed, with: key) == data)
+        if data["name"] != nil || data["identity"] != nil { #expect(sealed != data) }
+    }
+
+    @Test func theOrganizationsFileIsValidatedEntryByEntry() throws {
+        let good = OrganizationsFile(organizations: [
+            .init(id: "health", name: "Health", kind: "department", region: "320505", publishes: ["onewindow.certificate.checked.v1"]),
+        ])
+        let directory = try OrganizationDirectory(file: good)
+        #expect(directory.refusal(actor: "health", type: .certificateChecked) == nil)
+        #expect(directory.refusal(actor: "health", type: .residentRegistered)?.field == "/type")
+        #expect(directory.refusal(actor: "nobody", type: .certificateChecked)?.field == "/actor")
+        let bad: [OrganizationsFile.Entry] = [
+            .init(id: "Health", name: "x", kind: "department"),
+            .init(id: "health", name: "x", kind: "ministry"),
+            .init(id: "health", name: "x", kind: "office", region: "32x"),
+            .init(id: "health", name: "x", kind: "office", publishes: ["onewindow.nothing.v1"]),
+        ]
+        for entry in bad {
+            #expect(throws: OrganizationsFileError.self) { try OrganizationDirectory(file: OrganizationsFile(organizations: [entry])) }
+        }
+    }
+}
