@@ -44,13 +44,14 @@ public struct IntakePipeline: Sendable {
             }
         }
         do {
-            let people = try await resolution.resolve(admitted.map(\.envelope))
+            let hashes = admitted.map { $0.envelope.event.identity.map(resolution.protection.blindIndex) }
+            let people = try await resolution.resolve(admitted.map(\.envelope), hashes: hashes)
             var batch: [BatchedEvent] = []
             var batchIndex: [Int] = []
-            for (index, envelope) in admitted {
+            for ((index, envelope), hash) in zip(admitted, hashes) {
                 var person: KeyedPerson?
-                if let identity = envelope.event.identity {
-                    guard let found = people[resolution.protection.blindIndex(of: identity)] else {
+                if let hash {
+                    guard let found = people[hash] else {
                         (results[index].reason, results[index].field) = ("the person was erased while this event was handled; send it again", "/data/identity")
                         continue
                     }

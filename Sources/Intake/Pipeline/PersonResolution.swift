@@ -12,9 +12,10 @@ struct KeyedPerson: Sendable {
     let unregistered: Bool
 }
 
-/// Resolves every identity of a batch to a person and their data key: blind-index every
-/// identity, create the unknown ones (id and wrapped key together) in one store call, read the
-/// known ones' wrapped keys in one statement, unwrap in memory.
+/// Resolves every identity of a batch to a person and their data key. The common case (every
+/// person known) costs one statement: blind index → person id and wrapped key. Unknown
+/// identities are then created (id and wrapped key together) with one `resolvePeople` call,
+/// which also settles races with concurrent intakes. Keys are unwrapped in memory.
 struct PersonResolution: Sendable {
     let keys: PersonKeyStore
     let reader: PersonKeyReader
@@ -23,27 +24,32 @@ struct PersonResolution: Sendable {
 
     /// People by blind hash for the given envelopes. A hash whose key vanished in between (an
     /// erase racing the batch) is missing from the answer.
-    func resolve(_ envelopes: [EventEnvelope]) async throws -> [Data: KeyedPerson] {
+    func resolve(_ envelopes: [EventEnvelope], hashes: [Data?]) async throws -> [Data: KeyedPerson] {
         var registeredInBatch = Set<Data>()
+        for (envelope, hash) in zip(envelopes, hashes) where envelope.type == .residentRegistered {
+            if let hash { registeredInBatch.insert(hash) }
+        }
+        let wanted = Array(Set(hashes.compactMap { $0 }))
+        var people: [Data: KeyedPerson] = [:]
+        for (hash, person) in try await reader.known(wanted) {
+            people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(person.wrappedKey, for: person.id), unregistered: false)
+        }
+        let missing = wanted.filter { people[$0] == nil }
+        guard !missing.isEmpty else { return people }
         var fresh: [Data: (NewPerson, SymmetricKey)] = [:]
-        for envelope in envelopes {
-            guard let identity = envelope.event.identity else { continue }
-            let hash = protection.blindIndex(of: identity)
-            if envelope.type == .residentRegistered { registeredInBatch.insert(hash) }
-            guard fresh[hash] == nil else { continue }
+        for hash in missing {
             let id = UUID()
             let key = protection.newPersonKey()
             fresh[hash] = (NewPerson(id: id, wrappedKey: try protection.wrap(key, for: id)), key)
         }
         let resolved = try await keys.resolvePeople(fresh.mapValues { $0.0 })
-        let known = resolved.values.filter { !$0.created }.map(\.id)
-        let wrapped = try await reader.wrappedKeys(of: known)
-        var people: [Data: KeyedPerson] = [:]
+        // Created by a concurrent intake between the two statements: read their keys.
+        let raced = try await reader.wrappedKeys(of: resolved.values.filter { !$0.created }.map(\.id))
         for (hash, person) in resolved {
             if person.created, let entry = fresh[hash] {
                 people[hash] = KeyedPerson(id: person.id, key: entry.1, unregistered: !registeredInBatch.contains(hash))
-            } else if let data = wrapped[person.id] {
-                people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(data, for: person.id), unregistered: false)
+            } else if let wrapped = raced[person.id] {
+                people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(wrapped, for: person.id), unregistered: false)
             }
         }
         return people
