@@ -24,7 +24,7 @@ extension EventEnvelope {
             do {
                 members["data"] = try JSONValue.parse(data)
             } catch {
-                errors.append(ValidationError(field: "/data", reason: "the message value is not JSON: \(error.reason)"))
+                errors.append(ValidationError(field: "/data", reason: "the message value is not JSON (\(error.description))"))
             }
         }
         switch decode(.object(members)) {

@@ -4,7 +4,7 @@ extension EventEnvelope {
         do {
             return decode(try JSONValue.parse(bytes))
         } catch {
-            return .failure(ValidationFailure([ValidationError(field: "", reason: "the event is not JSON: \(error.reason)")]))
+            return .failure(ValidationFailure([ValidationError(field: "", reason: "the event is not JSON (\(error.description))")]))
         }
     }
 

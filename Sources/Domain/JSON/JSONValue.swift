@@ -1,6 +1,5 @@
 /// A JSON document as a value: what the event doors parse into before validation, and what
-/// canonical events are written from. Objects keep one value per key (from bytes: the first, as
-/// Foundation's `JSONDecoder` does; see `parse(_:)`).
+/// canonical events are written from. Objects keep one value per key (the last, as most parsers do).
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
