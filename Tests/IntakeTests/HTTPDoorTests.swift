@@ -1,7 +1,10 @@
 import API
 import Domain
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Intake
+import Kafka
 import Testing
 
 @Suite("The HTTP door: POST /v1/events and GET /v1/events/{source}/{id}")
@@ -105,6 +108,26 @@ struct HTTPDoorTests {
                 let answer = try await door.post(event, token: try await stack.token(org: "education"))
                 #expect(answer.json?["status"] == .string("rejected"))
                 #expect(answer.json?["field"] == .string("/type"))
+            }
+        }
+    }
+
+    @Test func aBinaryModeEventIsAcceptedAndItsStatusFoundWithThePathWrittenOut() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.service.requested.v1/valid-for-spouse")
+                let record = BinaryMode.record(example.event, topic: "unused")
+                var headers = HTTPFields()
+                for header in record.headers {
+                    let name = header.key.hasPrefix("ce_") ? "ce-" + header.key.dropFirst(3) : header.key
+                    headers[HTTPField.Name(name)!] = String(decoding: header.value ?? [], as: UTF8.self)
+                }
+                let token = try await stack.token(org: example.event["actor"]!.stringValue!)
+                let answer = try await door.post(record.value, token: token, headers: headers)
+                #expect(answer.status == 200)
+                #expect(answer.json?["status"] == .string("accepted"), "\(answer.json?.text ?? "")")
+                let status = try await door.status(path: "\(example.source!.dropFirst())/\(example.id!)", token: token)
+                #expect(status.json?["status"] == .string("accepted"))
             }
         }
     }

@@ -42,7 +42,12 @@ struct HTTPDoor: Sendable {
 
     func status(source: String, id: String, token: String) async throws -> Answer {
         let encoded = source.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))!
-        return try await client.execute(uri: "/v1/events/\(encoded)/\(id)", method: .get, headers: [.authorization: "Bearer " + token]) { response in
+        return try await status(path: "\(encoded)/\(id)", token: token)
+    }
+
+    /// `GET /v1/events/<path>` as written.
+    func status(path: String, token: String) async throws -> Answer {
+        try await client.execute(uri: "/v1/events/" + path, method: .get, headers: [.authorization: "Bearer " + token]) { response in
             Answer(status: response.status.code, json: try? JSONValue.parse(Array(response.body.readableBytesView)))
         }
     }

@@ -33,13 +33,15 @@ struct KafkaDoorTests {
                 return try await RejectedTopic.read(stack, count: expectedCount + 1)
             }
             #expect(rejected.count == expected.count + 1)
+            let binaryID = try #require(expected.keys.first { $0.hasPrefix("b-") })
+            #expect(rejected[binaryID]?["event"]?["headers"]?["ce_id"] == .string(binaryID))
             for (id, field) in expected {
                 #expect(rejected[id]?["field"] == .string(field), "\(id)")
-                #expect(rejected[id]?["original"] != nil, "\(id)")
+                #expect(rejected[id]?["event"] != nil, "\(id)")
             }
             let truncated = try #require(rejected[""])
             #expect(truncated["field"] == .string(""))
-            #expect(truncated["original"]?.stringValue?.hasPrefix("{\"specversion\"") == true)
+            #expect(truncated["event"]?.stringValue?.hasPrefix("{\"specversion\"") == true)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 1)
             #expect(try await stack.pipeline.status(source: valid.source!, id: valid.id!) != .unknown)
             let (someID, someField) = try #require(expected.first { $0.key.hasPrefix("s-") })

@@ -15,26 +15,22 @@ enum IngestMessage {
         return Submission(jsonBytes: message.value, publisher: nil)
     }
 
-    /// The record for `onewindow.rejected`: keyed by the original event id, the original
-    /// headers kept, and the value `{"original": …, "reason": "…", "field": "…"}` where
-    /// `original` is the event as JSON when it was JSON, else its text.
+    /// The record for `onewindow.rejected` (Events/asyncapi.yaml): keyed by the original event
+    /// id, the original headers kept, and the value `{"event": …, "reason": "…", "field": "…"}`
+    /// where `event` is the original as JSON (or its text when it was not JSON), or for a
+    /// binary-mode message `{"headers": {…}, "value": …}`; `field` is "" for the whole event.
     static func rejection(of message: KafkaMessage, result: IngestResult, topic: String) -> KafkaOutgoingMessage {
-        var report: [String: JSONValue] = ["original": original(message), "reason": .string(result.reason ?? "rejected")]
-        report["field"] = result.field.map(JSONValue.string)
+        let report: [String: JSONValue] = ["event": original(message), "reason": .string(result.reason ?? "rejected"),
+                                           "field": .string(result.field ?? "")]
         return KafkaOutgoingMessage(topic: topic, key: result.id.map { Array($0.utf8) },
                                     value: JSONValue.object(report).encoded(), headers: message.headers)
     }
 
     static func original(_ message: KafkaMessage) -> JSONValue {
-        let data: JSONValue = (try? JSONValue.parse(message.value)) ?? .string(String(decoding: message.value, as: UTF8.self))
-        guard isBinary(message) else { return data }
-        var attributes: [String: JSONValue] = [:]
-        for header in message.headers {
-            let name = header.key.lowercased()
-            let text = JSONValue.string(String(decoding: header.value ?? [], as: UTF8.self))
-            if name.hasPrefix("ce_") { attributes[String(name.dropFirst(3))] = text } else if name == "content-type" { attributes["datacontenttype"] = text }
-        }
-        if !message.value.isEmpty { attributes["data"] = data }
-        return .object(attributes)
+        let value: JSONValue = (try? JSONValue.parse(message.value)) ?? .string(String(decoding: message.value, as: UTF8.self))
+        guard isBinary(message) else { return value }
+        var headers: [String: JSONValue] = [:]
+        for header in message.headers { headers[header.key] = .string(String(decoding: header.value ?? [], as: UTF8.self)) }
+        return .object(["headers": .object(headers), "value": value])
     }
 }

@@ -14,6 +14,11 @@ public struct DataProtection: Sendable {
         try self.init(masterKey: Array(masterKey.utf8))
     }
 
+    /// From the decoded bytes of `ONEWINDOW_DATA_KEY` (32 random bytes, base64 in the environment).
+    public init(masterKey data: Data) throws(DataProtectionError) {
+        try self.init(masterKey: Array(data))
+    }
+
     public init(masterKey bytes: [UInt8]) throws(DataProtectionError) {
         guard bytes.count >= 32 else { throw .masterKeyTooShort }
         let master = SymmetricKey(data: bytes)
