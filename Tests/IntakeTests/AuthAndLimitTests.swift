@@ -18,8 +18,11 @@ struct AuthAndLimitTests {
             let wrongAudience = try await stack.tokens.sign(AccessClaims(
                 subject: "x", organization: "public-security", role: .departmentSystem,
                 expires: Date().addingTimeInterval(3600), audience: "elsewhere"))
+            let emptyOrganization = try await stack.tokens.sign(AccessClaims(
+                subject: "x", organization: "", role: .departmentSystem, expires: Date().addingTimeInterval(3600)))
             let tokens: [(String, String?)] = [("missing", nil), ("expired", expired), ("wrong signature", wrongSignature),
-                                               ("wrong audience", wrongAudience), ("garbage", "not.a.token")]
+                                               ("wrong audience", wrongAudience), ("empty org claim", emptyOrganization),
+                                               ("garbage", "not.a.token"), ("not bearer", "")]
             try await stack.withApp { door in
                 for (what, token) in tokens {
                     let answer = try await door.post(Self.event, token: token)
@@ -81,6 +84,16 @@ struct AuthAndLimitTests {
                 let answer = try await door.status(source: "/orgs/health/clinic", id: "never-sent", token: try await stack.token(org: "health"))
                 #expect(answer.status == 200)
                 #expect(answer.json?["status"] == .string("unknown"))
+            }
+        }
+    }
+
+    @Test func anUnknownAddressAnswersInTheErrorShape() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let answer = try await door.status(path: "only-one-segment", token: try await stack.token(org: "health"))
+                #expect(answer.status == 404)
+                #expect(answer.json?["error"] == .string("not-found"))
             }
         }
     }

@@ -45,6 +45,7 @@ public struct Submission: Sendable {
 
 /// What became of one submitted event, in the order submitted.
 public struct IngestResult: Sendable, Hashable {
+    /// Stored now; already stored (by `(source, id)`, nothing changed); or refused.
     public enum Status: String, Sendable, Hashable, Codable {
         case accepted, duplicate, rejected
     }
