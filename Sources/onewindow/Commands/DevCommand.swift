@@ -1,56 +1,53 @@
 import API
 import ArgumentParser
 import Foundation
-import Hummingbird
-import Kafka
+import Intake
 import Logging
-import PostgresNIO
+import Store
 import ServiceLifecycle
-import UnixSignals
 
 /// `onewindow dev`: every service in one process against the configured local stack.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Run every service in one process against the local stack.")
+        commandName: "dev", abstract: "Run every service in one process against the local stack (migrates and creates topics first).")
 
     @Option(help: "HTTP port (default: ONEWINDOW_HTTP_PORT or 8080).") var port: Int?
-    @Flag(help: "Publish a demo city's traffic (arrives with the simulator).") var demo = false
 
     func run() async throws {
-        let environment = try loadEnvironmentOrExit()
+        let environment = try configured { () throws(ConfigurationError) in try OneWindowEnvironment.load() }
+        let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
+        let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
         let logger = Logger(label: "onewindow")
-        let postgres = PostgresClient(configuration: environment.databaseURL.clientConfiguration, backgroundLogger: logger)
-        let kafka = try KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: environment.kafkaBrokers), logger: logger)
-        let readiness = [
-            ReadinessCheck(name: "postgres") { _ = try await withTimeout(.seconds(2)) { try await postgres.query("SELECT 1") } },
-            ReadinessCheck(name: "kafka") { _ = try await kafka.brokerCount(timeout: .seconds(2)) },
-        ]
-        let app = buildApplication(
-            APIConfiguration(host: environment.httpHost, port: port ?? environment.httpPort, readiness: readiness),
-            logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: postgres), .init(service: app)],
-                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("onewindow dev listening", metadata: ["host": "\(environment.httpHost)", "port": "\(port ?? environment.httpPort)"])
-        try await group.run()
+        let parts = ServiceAssembly(environment: environment, logger: logger)
+        try await withPostgres(environment, logger: logger) { client in
+            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all())
+        }
+        try await parts.ensureTopics()
+
+        let producer = try parts.producer()
+        let pipeline = try parts.intakePipeline(secrets, organizations: organizations)
+        let intake = IntakeRoutes(pipeline: pipeline, tokens: try await TokenAuthority(secret: secrets.tokenSecret))
+        logger.info("onewindow dev starting", metadata: ["host": "\(environment.httpHost)", "port": "\(port ?? environment.httpPort)"])
+        try await parts.run([
+            producer,
+            parts.relay(producer: producer),
+            try parts.ingestConsumer(pipeline: pipeline, producer: producer),
+            try parts.http(port: port, intake: intake),
+        ])
     }
 }
 
-extension DatabaseURL {
-    var clientConfiguration: PostgresClient.Configuration {
-        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
-                                                         database: database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(5)
-        return configuration
-    }
-}
-
-/// Loads the environment or prints the one line that names the bad variable and exits 2.
-func loadEnvironmentOrExit() throws -> OneWindowEnvironment {
-    do { return try OneWindowEnvironment.load() } catch {
+/// Loads one configuration value or prints the one line that names the bad variable and exits 2.
+func configured<T>(_ load: () throws(ConfigurationError) -> T) throws -> T {
+    do { return try load() } catch {
         FileHandle.standardError.write(Data("onewindow: \(error)\n".utf8))
         throw ExitCode(2)
     }
+}
+
+/// Loads the environment or exits 2 naming the bad variable.
+func loadEnvironmentOrExit() throws -> OneWindowEnvironment {
+    try configured { () throws(ConfigurationError) in try OneWindowEnvironment.load() }
 }
 
 struct TimedOut: Error, CustomStringConvertible {

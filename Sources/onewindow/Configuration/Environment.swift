@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// OneWindow's configuration, read once from the environment at start and passed down.
 /// A missing or malformed value stops the program with one line naming the variable.
@@ -10,7 +11,10 @@ struct OneWindowEnvironment: Sendable {
     var httpPort: Int
 
     static func load(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> OneWindowEnvironment {
-        let database = try DatabaseURL(parsing: required("ONEWINDOW_DATABASE_URL", env), variable: "ONEWINDOW_DATABASE_URL")
+        let database: DatabaseURL
+        do { database = try DatabaseURL(required("ONEWINDOW_DATABASE_URL", env)) } catch {
+            throw ConfigurationError(variable: "ONEWINDOW_DATABASE_URL", reason: "must look like postgres://user:password@host:port/database")
+        }
         let brokers = try required("ONEWINDOW_KAFKA_BROKERS", env).split(separator: ",").map(String.init)
         for broker in brokers where !Self.isHostPort(broker) {
             throw ConfigurationError(variable: "ONEWINDOW_KAFKA_BROKERS", reason: "'\(broker)' is not host:port (expected host:port,host:port,…)")
@@ -37,30 +41,6 @@ struct OneWindowEnvironment: Sendable {
     private static func isHostPort(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
         return colon != text.startIndex && (1...65535).contains(port)
-    }
-}
-
-/// `postgres://user[:password]@host[:port]/database`.
-struct DatabaseURL: Sendable {
-    var user: String
-    var password: String?
-    var host: String
-    var port: Int
-    var database: String
-
-    init(parsing text: String, variable: String) throws(ConfigurationError) {
-        guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql" else {
-            throw ConfigurationError(variable: variable, reason: "must look like postgres://user:password@host:port/database")
-        }
-        guard let host = url.host, !host.isEmpty else { throw ConfigurationError(variable: variable, reason: "has no host") }
-        guard let user = url.user, !user.isEmpty else { throw ConfigurationError(variable: variable, reason: "has no user") }
-        let database = String(url.path.drop { $0 == "/" })
-        guard !database.isEmpty else { throw ConfigurationError(variable: variable, reason: "has no database name after the host") }
-        self.user = user
-        self.password = url.password
-        self.host = host
-        self.port = url.port ?? 5432
-        self.database = database
     }
 }
 

@@ -1,0 +1,104 @@
+import API
+import Foundation
+import UnixSignals
+import Hummingbird
+import Intake
+import Kafka
+import Logging
+import PostgresNIO
+import Relay
+import ServiceLifecycle
+import Store
+import Yams
+
+/// Builds OneWindow's long-running parts from configuration; `dev` runs them all, `serve`
+/// one. Every part is a `Service`; the caller puts them in one `ServiceGroup`.
+struct ServiceAssembly {
+    let environment: OneWindowEnvironment
+    let logger: Logger
+    let postgres: PostgresClient
+    let store = StoreConfiguration()
+
+    init(environment: OneWindowEnvironment, logger: Logger) {
+        self.environment = environment
+        self.logger = logger
+        postgres = PostgresClient(configuration: environment.databaseURL.clientConfiguration(), backgroundLogger: logger)
+    }
+
+    var kafkaClient: KafkaClientConfiguration { KafkaClientConfiguration(bootstrapServers: environment.kafkaBrokers) }
+
+    func admin() throws -> KafkaAdmin { try KafkaAdmin(configuration: kafkaClient, logger: logger) }
+
+    func producer() throws -> KafkaProducer {
+        try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafkaClient), logger: logger)
+    }
+
+    /// `/health/ready` checks: PostgreSQL and the broker, each within 2 s.
+    func readiness() throws -> [ReadinessCheck] {
+        let postgres = self.postgres
+        let kafka = try admin()
+        return [
+            ReadinessCheck(name: "postgres") { _ = try await withTimeout(.seconds(2)) { try await postgres.query("SELECT 1") } },
+            ReadinessCheck(name: "kafka") { _ = try await kafka.brokerCount(timeout: .seconds(2)) },
+        ]
+    }
+
+    /// Creates the ingest, rejected and canonical topics that do not exist yet.
+    func ensureTopics() async throws {
+        let admin = try admin()
+        let intakeTopics = IntakeTopics(prefix: environment.topicPrefix)
+        try await admin.createTopic(intakeTopics.ingest, partitions: 6)
+        try await admin.createTopic(intakeTopics.rejected, partitions: 3)
+        try await CanonicalTopics.ensure(admin: admin, naming: TopicNaming(prefix: environment.topicPrefix))
+    }
+
+    func intakePipeline(_ secrets: Secrets, organizations: OrganizationDirectory) throws -> IntakePipeline {
+        IntakePipeline(client: postgres, store: store, protection: try DataProtection(masterKey: secrets.dataKey),
+                       organizations: organizations, topics: IntakeTopics(prefix: environment.topicPrefix), logger: logger)
+    }
+
+    /// The Kafka door: a consumer group on the ingest topic feeding the pipeline.
+    func ingestConsumer(pipeline: IntakePipeline, producer: KafkaProducer) throws -> IngestConsumer {
+        let topics = IntakeTopics(prefix: environment.topicPrefix)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(client: kafkaClient, groupID: "\(environment.topicPrefix).intake"),
+            topics: [topics.ingest], logger: logger)
+        return IngestConsumer(consumer: consumer, producer: producer, pipeline: pipeline, topics: topics, logger: logger)
+    }
+
+    func relay(producer: KafkaProducer) -> OutboxRelay {
+        OutboxRelay(outbox: Outbox(client: postgres, configuration: store, logger: logger), producer: producer,
+                    configuration: RelayConfiguration(topics: TopicNaming(prefix: environment.topicPrefix)), logger: logger)
+    }
+
+    func http(port: Int?, intake: IntakeRoutes?) throws -> some Service {
+        buildApplication(APIConfiguration(host: environment.httpHost, port: port ?? environment.httpPort,
+                                          readiness: try readiness(), intake: intake), logger: logger)
+    }
+
+    /// Runs `services` after the PostgreSQL pool, with graceful shutdown on SIGINT/SIGTERM.
+    func run(_ services: [any Service]) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: postgres)] + services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Reads `ONEWINDOW_ORGANIZATIONS_FILE` into the directory of who may publish what.
+func loadOrganizations(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> OrganizationDirectory {
+    let variable = "ONEWINDOW_ORGANIZATIONS_FILE"
+    guard let path = env[variable], !path.isEmpty else {
+        throw ConfigurationError(variable: variable, reason: "is not set (the default is ops/config/organizations.yaml)")
+    }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw ConfigurationError(variable: variable, reason: "names \(path), which cannot be read")
+    }
+    do {
+        return try OrganizationDirectory(file: try YAMLDecoder().decode(OrganizationsFile.self, from: text))
+    } catch let error as OrganizationsFileError {
+        throw ConfigurationError(variable: variable, reason: "(\(path)): \(error)")
+    } catch {
+        throw ConfigurationError(variable: variable, reason: "(\(path)) is not a valid organizations file: \(error)")
+    }
+}
