@@ -1,0 +1,51 @@
+/// How the outbox relay runs: where it publishes, how much it takes at a time and how it
+/// waits. Parsed once at start (from `ONEWINDOW_TOPIC_PREFIX` and flags) and passed in.
+public struct RelayConfiguration: Sendable {
+    /// Names the canonical topics; default prefix `onewindow`.
+    public var topics: TopicNaming
+    /// The progress mark's name in `relay_progress`. Default `relay`; a second relay with
+    /// another name (e.g. to a second cluster) keeps its own mark.
+    public var name: String
+    /// Outbox messages read and published per batch. Default 5,000; at most 10,000 (the
+    /// store's default read limit — keep `StoreConfiguration.maximumReadLimit` at or above it).
+    public var batchSize: Int
+    /// How long to wait before looking again when the outbox is empty. Default 10 ms: the
+    /// store sends no notification yet, so this poll interval is the relay's share of the
+    /// end-to-end latency (one indexed query per interval when idle).
+    public var idleWait: Duration
+    /// The first pause after a failed batch (broker or database unreachable). Default 100 ms.
+    public var retryInitialDelay: Duration
+    /// Pauses double up to this. Default 5 s.
+    public var retryMaximumDelay: Duration
+    /// Told what the relay did (batches relayed, failures); the executable turns these into
+    /// metrics. Default: none.
+    public var observer: (@Sendable (RelayActivity) -> Void)?
+    /// A test seam: called after every message of a batch is delivered and before the batch
+    /// is marked, with the batch's last position. Throwing from it stops the relay with that
+    /// error, as a crash at that point would. Default: none.
+    public var beforeMark: (@Sendable (Int64) async throws -> Void)?
+
+    public init(
+        topics: TopicNaming = TopicNaming(),
+        name: String = "relay",
+        batchSize: Int = 5_000,
+        idleWait: Duration = .milliseconds(10),
+        retryInitialDelay: Duration = .milliseconds(100),
+        retryMaximumDelay: Duration = .seconds(5)
+    ) {
+        self.topics = topics
+        self.name = name
+        self.batchSize = min(max(1, batchSize), 10_000)
+        self.idleWait = idleWait
+        self.retryInitialDelay = retryInitialDelay
+        self.retryMaximumDelay = max(retryInitialDelay, retryMaximumDelay)
+    }
+}
+
+/// Something the relay did, for an observer (metrics, tests).
+public enum RelayActivity: Sendable {
+    /// A batch was delivered and marked: `count` messages, progress now at `upTo`.
+    case relayed(count: Int, upTo: Int64)
+    /// A batch failed (nothing marked); the relay retries after `retryIn`.
+    case failed(error: any Error, attempt: Int, retryIn: Duration)
+}

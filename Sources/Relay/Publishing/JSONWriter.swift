@@ -1,0 +1,64 @@
+import Foundation
+
+/// Writes one flat JSON object by hand: the envelope is a dozen known attributes plus the
+/// stored `data`, which is already JSON and is copied as it is (parsing and re-encoding it
+/// would cost more than the rest of the relay and could change its bytes).
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init() {
+        bytes.reserveCapacity(512)
+    }
+
+    mutating func beginObject() {
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func member(_ name: String, _ value: ExtensionValue) {
+        switch value {
+        case .string(let string): key(name); quoted(string)
+        case .integer(let number): key(name); bytes.append(contentsOf: String(number).utf8)
+        case .boolean(let flag): key(name); bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .unsupported: return
+        }
+    }
+
+    /// A member whose value is JSON text already (the stored `data`).
+    mutating func rawMember(_ name: String, _ json: Data) {
+        key(name)
+        bytes.append(contentsOf: json)
+    }
+
+    private mutating func key(_ name: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        quoted(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func quoted(_ string: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                if hex.count == 1 { bytes.append(UInt8(ascii: "0")) }
+                bytes.append(contentsOf: hex.utf8)
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
