@@ -6,8 +6,9 @@ public struct RelayConfiguration: Sendable {
     /// The progress mark's name in `relay_progress`. Default `relay`; a second relay with
     /// another name (e.g. to a second cluster) keeps its own mark.
     public var name: String
-    /// Outbox messages read and published per batch. Default 5,000; at most 10,000 (the
-    /// store's default read limit — keep `StoreConfiguration.maximumReadLimit` at or above it).
+    /// Outbox messages read and published per batch. Default 5,000; at most 9,999 (one more
+    /// row is read, and the store's default read limit is 10,000 — keep
+    /// `StoreConfiguration.maximumReadLimit` above the batch size).
     public var batchSize: Int
     /// How long to wait before looking again when the outbox is empty. Default 10 ms: the
     /// store sends no notification yet, so this poll interval is the relay's share of the
@@ -35,7 +36,7 @@ public struct RelayConfiguration: Sendable {
     ) {
         self.topics = topics
         self.name = name
-        self.batchSize = min(max(1, batchSize), 10_000)
+        self.batchSize = min(max(1, batchSize), 9_999)
         self.idleWait = idleWait
         self.retryInitialDelay = retryInitialDelay
         self.retryMaximumDelay = max(retryInitialDelay, retryMaximumDelay)

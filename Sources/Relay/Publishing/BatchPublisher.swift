@@ -54,11 +54,16 @@ struct BatchPublisher {
 }
 
 extension Array where Element == OutboxMessage {
-    /// The messages to publish from a read of at most `limit` rows: when the read was cut by
-    /// the limit, the rows of its last position are dropped unless they are all there is, so
-    /// that a position with several topics is never marked half published.
-    func wholePositions(limit: Int) -> ArraySlice<OutboxMessage> {
-        guard count >= limit, let last = last?.position, first?.position != last else { return self[...] }
-        return self[..<(lastIndex { $0.position != last }! + 1)]
+    /// The batch to publish from a read of up to `batchSize + 1` rows: at most `batchSize`
+    /// rows, and never only some of the rows of a position (a position may have a row per
+    /// topic), so that a mark never covers a position half published. The extra row read
+    /// tells whether the last position continues past the batch.
+    func batch(of batchSize: Int) -> ArraySlice<OutboxMessage> {
+        guard count > batchSize else { return self[...] }
+        let cut = self[batchSize - 1].position
+        guard self[batchSize].position == cut, let end = self[..<batchSize].lastIndex(where: { $0.position != cut }) else {
+            return self[..<batchSize]  // the cut falls between positions, or one position fills the batch
+        }
+        return self[...end]
     }
 }

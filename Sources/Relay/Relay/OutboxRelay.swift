@@ -80,8 +80,8 @@ public struct OutboxRelay: Service {
 
     /// Reads, publishes, waits for every report, then marks. Nothing is marked on any failure.
     private func relayBatch(after position: Int64, publisher: inout BatchPublisher) async throws -> Step {
-        let read = try await outbox.read(after: position, limit: configuration.batchSize)
-        let batch = Array(read.wholePositions(limit: configuration.batchSize))
+        let read = try await outbox.read(after: position, limit: configuration.batchSize + 1)
+        let batch = Array(read.batch(of: configuration.batchSize))
         guard let last = batch.last?.position else { return .empty }
         try await publisher.publish(batch)
         if let beforeMark = configuration.beforeMark {

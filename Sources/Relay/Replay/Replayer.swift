@@ -17,12 +17,12 @@ public struct Replayer: Sendable {
     let batchSize: Int
     let logger: Logger
 
-    /// - Parameter batchSize: messages per batch, 1…10,000. Default 5,000.
+    /// - Parameter batchSize: messages per batch, 1…9,999. Default 5,000.
     public init(outbox: Outbox, producer: KafkaProducer, topics: TopicNaming, batchSize: Int = 5_000, logger: Logger) {
         self.outbox = outbox
         self.producer = producer
         self.topics = topics
-        self.batchSize = min(max(1, batchSize), 10_000)
+        self.batchSize = min(max(1, batchSize), 9_999)
         self.logger = logger
     }
 
@@ -48,8 +48,8 @@ public struct Replayer: Sendable {
         logger.info("replay started", metadata: ["after": "\(position)", "prefix": "\(topics.prefix)"])
         while true {
             do {
-                let read = try await outbox.read(after: report.lastPosition, limit: batchSize)
-                var batch = Array(read.wholePositions(limit: batchSize))
+                let read = try await outbox.read(after: report.lastPosition, limit: batchSize + 1)
+                var batch = Array(read.batch(of: batchSize))
                 if let through { batch.removeAll { $0.position > through } }
                 guard let last = batch.last?.position else { break }
                 try await publisher.publish(batch)

@@ -1,0 +1,45 @@
+import Foundation
+import Kafka
+import Relay
+import Store
+import Testing
+
+@Suite("Relay with the broker down")
+struct BrokerDownTests {
+    @Test func aBrokerThatIsDownLeavesProgressUnmarkedAndTheRelayDeliversOnceOneIsReachable() async throws {
+        try await RelayTestStack.with { stack in
+            _ = try await stack.events.appendBatch(Fixture.interleaved(count: 10, subjects: ["person-a"]))
+
+            var down = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: ["127.0.0.1:\(try closedLoopbackPort())"]))
+            down.messageTimeoutMilliseconds = 1_000
+            let failures = Counter()
+            var configuration = stack.relayConfiguration()
+            configuration.observer = { activity in
+                if case .failed = activity { failures.increment() }
+            }
+            let (failing, deadBroker) = (configuration, down)
+            let failedTwice = try await stack.runRelay(failing, producer: deadBroker) {
+                failures.current >= 2
+            }
+            #expect(failedTwice, "the relay reported its failed batches and kept retrying")
+            #expect(try await stack.outbox.progress() == 0, "nothing is marked while nothing is delivered")
+
+            try await stack.relayEverything(stack.relayConfiguration())
+            #expect(try await stack.readAll().count == 10)
+        }
+    }
+}
+
+/// A loopback port with nothing listening on it.
+func closedLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
