@@ -52,6 +52,7 @@ public struct OutboxRelay: Service {
             } catch let error as InjectedFault {
                 throw error.underlying
             } catch {
+                if Task.isCancelled { break }  // a query or wait interrupted by cancellation is no failure
                 attempt += 1
                 let delay = backoff(attempt: attempt)
                 logger.warning("relay batch failed; nothing marked, retrying", metadata: [
