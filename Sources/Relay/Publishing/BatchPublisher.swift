@@ -11,7 +11,7 @@ import Store
 struct BatchPublisher {
     let producer: KafkaProducer
     let naming: TopicNaming
-    private var reports: AsyncStream<KafkaDeliveryReport>.AsyncIterator
+    private var reports: KafkaDeliveryReports.Iterator
 
     init(producer: KafkaProducer, naming: TopicNaming) {
         self.producer = producer

@@ -60,7 +60,7 @@ public enum CloudEventRecord {
         if let region = event.region { attributes.append(("region", .string(region))) }
         attributes.append(("position", .integer(event.position)))
         attributes.append(("streamversion", .integer(event.streamVersion)))
-        let taken = Set(attributes.map(\.0)).union(["data", "data_base64", "dataschema"])
+        let taken = Set(attributes.map(\.0)).union(["data", "data_base64"])
         for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
         where !taken.contains(name) {
             attributes.append((name, value))
