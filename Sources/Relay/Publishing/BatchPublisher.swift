@@ -8,15 +8,18 @@ import Store
 /// It reads the producer's `deliveryReports`, so it must be the only reader of them (share the
 /// producer with others only if they use the awaited `send`). Reports of records it did not
 /// send in the current batch (left over from an interrupted one) are ignored.
-struct BatchPublisher {
+///
+/// Generic over the report iterator so that it does not depend on the concrete sequence type
+/// of `KafkaProducer.deliveryReports`; build it with `producer.deliveryReports.makeAsyncIterator()`.
+struct BatchPublisher<Reports: AsyncIteratorProtocol> where Reports.Element == KafkaDeliveryReport {
     let producer: KafkaProducer
     let naming: TopicNaming
-    private var reports: KafkaDeliveryReports.Iterator
+    private var reports: Reports
 
-    init(producer: KafkaProducer, naming: TopicNaming) {
+    init(producer: KafkaProducer, naming: TopicNaming, reports: Reports) {
         self.producer = producer
         self.naming = naming
-        self.reports = producer.deliveryReports.makeAsyncIterator()
+        self.reports = reports
     }
 
     /// Sends every message in order (the idempotent producer keeps that order per partition
@@ -38,7 +41,7 @@ struct BatchPublisher {
         var failed = 0
         var firstFailure: KafkaError?
         while !pending.isEmpty {
-            guard let report = await reports.next() else {
+            guard let report = try await reports.next() else {
                 if Task.isCancelled { throw CancellationError() }
                 throw RelayError.producerStopped
             }

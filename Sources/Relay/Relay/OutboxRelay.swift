@@ -33,7 +33,8 @@ public struct OutboxRelay: Service {
     /// - Throws: a fatal `KafkaError` (the producer must be recreated), or what
     ///   ``RelayConfiguration/beforeMark`` threw. Transient failures are retried, not thrown.
     public func run() async throws {
-        var publisher = BatchPublisher(producer: producer, naming: configuration.topics)
+        var publisher = BatchPublisher(producer: producer, naming: configuration.topics,
+                                       reports: producer.deliveryReports.makeAsyncIterator())
         var mark: Int64?
         var attempt = 0
         logger.info("relay started", metadata: ["relay": "\(configuration.name)", "prefix": "\(configuration.topics.prefix)"])
@@ -80,7 +81,9 @@ public struct OutboxRelay: Service {
     }
 
     /// Reads, publishes, waits for every report, then marks. Nothing is marked on any failure.
-    private func relayBatch(after position: Int64, publisher: inout BatchPublisher) async throws -> Step {
+    private func relayBatch<Reports>(
+        after position: Int64, publisher: inout BatchPublisher<Reports>
+    ) async throws -> Step {
         let read = try await outbox.read(after: position, limit: configuration.batchSize + 1)
         let batch = Array(read.batch(of: configuration.batchSize))
         guard let last = batch.last?.position else { return .empty }

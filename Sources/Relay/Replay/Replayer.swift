@@ -43,7 +43,7 @@ public struct Replayer: Sendable {
     /// - Throws: ``RelayError/replayInterrupted(resumeAfter:underlying:)``: everything up to
     ///   `resumeAfter` was delivered; replay again after it.
     public func replay(after position: Int64 = 0, through: Int64? = nil) async throws(RelayError) -> Report {
-        var publisher = BatchPublisher(producer: producer, naming: topics)
+        var publisher = BatchPublisher(producer: producer, naming: topics, reports: producer.deliveryReports.makeAsyncIterator())
         var report = Report(published: 0, perTopic: [:], batches: 0, lastPosition: position)
         logger.info("replay started", metadata: ["after": "\(position)", "prefix": "\(topics.prefix)"])
         while true {
