@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks, each beside a baseline measured in the same run.",
-        subcommands: [KafkaBenchCommand.self])
+        subcommands: [KafkaBenchCommand.self, IntakeBenchCommand.self])
 }
 
 struct KafkaBenchCommand: AsyncParsableCommand {

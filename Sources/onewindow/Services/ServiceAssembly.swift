@@ -17,11 +17,13 @@ struct ServiceAssembly {
     let environment: OneWindowEnvironment
     let logger: Logger
     let postgres: PostgresClient
-    let store = StoreConfiguration()
+    let store: StoreConfiguration
 
-    init(environment: OneWindowEnvironment, logger: Logger) {
+    /// `store` defaults to the default schema; `bench intake` passes a fresh one per run.
+    init(environment: OneWindowEnvironment, logger: Logger, store: StoreConfiguration = StoreConfiguration()) {
         self.environment = environment
         self.logger = logger
+        self.store = store
         postgres = PostgresClient(configuration: environment.databaseURL.clientConfiguration(), backgroundLogger: logger)
     }
 

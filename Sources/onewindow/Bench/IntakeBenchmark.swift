@@ -1,0 +1,248 @@
+import API
+import Domain
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Intake
+import Kafka
+import Logging
+import PostgresNIO
+import Relay
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// `bench intake`: events/s from HTTP batches and from the ingest topic until the relay has
+/// published them on the canonical topics, beside single-row INSERTs of the same events' JSON
+/// (no validation), all in one run against a fresh store schema and topic prefix.
+struct IntakeBenchmark {
+    let environment: OneWindowEnvironment
+    let secrets: Secrets
+    let organizations: OrganizationDirectory
+    let events: Int
+    let connections: Int
+    let logger: Logger
+
+    struct Row {
+        var figure: String
+        var rate: Double
+        var seconds: Double
+    }
+
+    /// What the relay has published so far (observer → benchmark).
+    final class Published: Sendable {
+        let messages = Atomic<Int>(0)
+        let upTo = Atomic<Int64>(0)
+    }
+
+    final class Counters: Sendable {
+        let next = Atomic<Int>(0)
+        let accepted = Atomic<Int>(0)
+    }
+
+    func run() async throws -> (rows: [Row], baseline: Double, peakRSSKiB: Int) {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let store = StoreConfiguration(schema: try SchemaName("bench_\(suffix)"))
+        var environment = self.environment
+        environment.topicPrefix = "bench-\(suffix)"
+        let parts = ServiceAssembly(environment: environment, logger: logger, store: store)
+        print("bench intake: schema \(store.schema), topic prefix \(environment.topicPrefix), \(events) events per figure")
+
+        try await withPostgres(environment, logger: logger) { client in
+            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all(store: store))
+        }
+        try await parts.ensureTopics()
+
+        let httpEvents = IntakeBenchEvents.make(count: events, label: "http-\(suffix)", firstPerson: 0)
+        let kafkaEvents = IntakeBenchEvents.make(count: events, label: "kafka-\(suffix)", firstPerson: 500_000)
+
+        let published = Published()
+        let producer = try parts.producer()
+        let pipeline = try parts.intakePipeline(secrets, organizations: organizations)
+        let tokens = try await TokenAuthority(secret: secrets.tokenSecret)
+        let token = try await tokens.issue(organization: "public-security", role: .departmentSystem)
+        var relayConfiguration = RelayConfiguration(topics: TopicNaming(prefix: environment.topicPrefix))
+        relayConfiguration.observer = { activity in
+            if case .relayed(let count, let upTo) = activity {
+                published.messages.add(count, ordering: .relaxed)
+                published.upTo.store(upTo, ordering: .releasing)
+            }
+        }
+        let relay = OutboxRelay(outbox: Outbox(client: parts.postgres, configuration: store, logger: logger),
+                                producer: producer, configuration: relayConfiguration, logger: logger)
+        let port = Int.random(in: 20_000..<30_000)
+        let http = try parts.http(port: port, intake: IntakeRoutes(pipeline: pipeline, tokens: tokens))
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: parts.postgres), .init(service: producer), .init(service: relay), .init(service: http)],
+            logger: logger))
+
+        var rows: [Row] = []
+        var baseline = 0.0
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
+                rows.append(try await self.http(httpEvents, port: port, token: token, client: parts.postgres,
+                                                schema: store.schema, published: published))
+                try await self.fillIngest(kafkaEvents, topic: IntakeTopics(prefix: environment.topicPrefix).ingest, parts: parts)
+                let start = ContinuousClock.now
+                let wallStart = Date()
+                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
+                let end = try await waitUntilRelayed(count: events, prefix: "kafka-\(suffix)", client: parts.postgres,
+                                                     schema: store.schema, published: published)
+                let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
+                let total = (end - start).seconds
+                rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
+                                rate: Double(events) / total, seconds: total))
+                let fromFirst = total - firstStored.timeIntervalSince(wallStart)
+                rows.append(Row(figure: "Kafka ingest → canonical topics (from first event stored)",
+                                rate: Double(events) / fromFirst, seconds: fromFirst))
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                try? await dropSchema(store.schema)
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        try await dropSchema(store.schema)
+        return (rows, baseline, Self.peakRSSKiB())
+    }
+
+    private func dropSchema(_ schema: SchemaName) async throws {
+        try await withPostgres(environment, logger: logger) { client in
+            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+        }
+    }
+
+    /// Single-row INSERTs of the events' JSON into a plain table, one statement each, sequential.
+    private func baseline(_ events: [[UInt8]], client: PostgresClient, schema: SchemaName) async throws -> Double {
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)"))
+        let texts = events.map { String(decoding: $0, as: UTF8.self) }
+        return try await client.withConnection { connection in
+            let start = ContinuousClock.now
+            for text in texts {
+                try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::jsonb)",
+                                           logger: logger)
+            }
+            return Double(texts.count) / (ContinuousClock.now - start).seconds
+        }
+    }
+
+    /// Batches of 1,000 over `connections` concurrent requests, timed from the first send until
+    /// the relay has published every event.
+    private func http(_ events: [[UInt8]], port: Int, token: String, client: PostgresClient, schema: SchemaName,
+                      published: Published) async throws -> Row {
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        let httpClient = BenchHTTPClient(connections: connections)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while true {  // the server is up
+            if let (status, _) = try? await httpClient.send(URLRequest(url: base.appendingPathComponent("health/live"))), status == 200 { break }
+            guard ContinuousClock.now < deadline else { throw BenchmarkFailure("the HTTP server did not start on port \(port)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let bodies = stride(from: 0, to: events.count, by: 1_000).map {
+            IntakeBenchEvents.batchBody(events[$0..<min($0 + 1_000, events.count)])
+        }
+        let sizes = stride(from: 0, to: events.count, by: 1_000).map { min(1_000, events.count - $0) }
+        let counters = Counters()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    while true {
+                        let i = counters.next.add(1, ordering: .relaxed).oldValue
+                        guard i < bodies.count else { return }
+                        var request = URLRequest(url: base.appendingPathComponent("v1/events"))
+                        request.httpMethod = "POST"
+                        request.setValue("application/cloudevents-batch+json", forHTTPHeaderField: "Content-Type")
+                        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                        request.httpBody = bodies[i]
+                        let (status, data) = try await httpClient.send(request)
+                        let text = String(decoding: data, as: UTF8.self)
+                        guard status == 200 else { throw BenchmarkFailure("POST /v1/events answered \(status): \(text.prefix(300))") }
+                        let count = text.components(separatedBy: "\"accepted\"").count - 1
+                        if count < sizes[i], let firstReject = text.range(of: "\"rejected\"") {
+                            throw BenchmarkFailure("a batch was rejected: \(text[firstReject.lowerBound...].prefix(300))")
+                        }
+                        counters.accepted.add(count, ordering: .relaxed)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let sent = ContinuousClock.now
+        guard counters.accepted.load(ordering: .relaxed) == events.count else {
+            throw BenchmarkFailure("HTTP: \(counters.accepted.load(ordering: .relaxed)) of \(events.count) events accepted")
+        }
+        let end = try await waitUntilRelayed(count: events.count, prefix: nil, client: client, schema: schema, published: published)
+        print(String(format: "  HTTP: all %d answered after %.2f s", events.count, (sent - start).seconds))
+        let total = (end - start).seconds
+        return Row(figure: "HTTP batches of 1,000 (\(connections) connections) → canonical topics",
+                   rate: Double(events.count) / total, seconds: total)
+    }
+
+    /// Produces the events to the ingest topic (structured JSON) and waits for every delivery.
+    private func fillIngest(_ events: [[UInt8]], topic: String, parts: ServiceAssembly) async throws {
+        let producer = try parts.producer()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await producer.run() }
+            defer { group.cancelAll() }
+            var reports = producer.deliveryReports.makeAsyncIterator()
+            for event in events { try await producer.sendAndForget(KafkaOutgoingMessage(topic: topic, value: event)) }
+            var acknowledged = 0
+            while acknowledged < events.count, let report = await reports.next() {
+                if let error = report.error { throw error }
+                acknowledged += 1
+            }
+        }
+    }
+
+    /// Waits until `count` events (those whose id starts with `prefix`, or all) are stored and
+    /// the relay's progress has passed the last outbox position.
+    private func waitUntilRelayed(count: Int, prefix: String?, client: PostgresClient, schema: SchemaName,
+                                  published: Published) async throws -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(600))
+        var last: Int64?
+        while last == nil {
+            let filter = prefix.map { "WHERE event_id LIKE '\($0)-%'" } ?? ""
+            let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*), max(position) FROM \(schema).events \(filter)"))
+            for try await (stored, maximum) in rows.decode((Int, Int64?).self) where stored >= count { last = maximum }
+            guard ContinuousClock.now < deadline else { throw BenchmarkFailure("events were not all stored within 600 s") }
+            if last == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        while published.upTo.load(ordering: .acquiring) < last! {
+            guard ContinuousClock.now < deadline else { throw BenchmarkFailure("the relay did not publish everything within 600 s") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return .now
+    }
+
+    private func firstRecorded(prefix: String, client: PostgresClient, schema: SchemaName) async throws -> Date {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT min(recorded_at) FROM \(schema).events WHERE event_id LIKE '\(prefix)-%'"))
+        for try await first in rows.decode(Date.self) { return first }
+        throw BenchmarkFailure("no Kafka event was stored")
+    }
+
+    /// `VmHWM` of /proc/self/status in KiB (0 where there is no /proc).
+    static func peakRSSKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    static func table(_ rows: [Row], baseline: Double, events: Int, peakRSSKiB: Int) -> String {
+        var lines = [
+            "Intake: \(events) events per figure (70 % resident.registered, 20 % resident.moved, 10 % certificate.checked)",
+            "| figure | events/s | seconds | baseline events/s (single-row INSERT) | ratio |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for r in rows {
+            lines.append("| \(r.figure) | \(Int(r.rate)) | \(String(format: "%.2f", r.seconds)) | \(Int(baseline)) | \(String(format: "%.2f×", r.rate / baseline)) |")
+        }
+        lines.append("Peak resident memory (VmHWM) of this process: \(peakRSSKiB / 1024) MiB")
+        return lines.joined(separator: "\n")
+    }
+}

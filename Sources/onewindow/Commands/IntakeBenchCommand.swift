@@ -1,0 +1,26 @@
+import ArgumentParser
+import Logging
+
+/// `onewindow bench intake`: validated, stored and relayed events/s (HTTP batches; Kafka
+/// ingest) beside single-row INSERTs of the same events, in one run.
+struct IntakeBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "Events/s from HTTP batches and from the ingest topic until published on the canonical topics, beside single-row INSERTs.")
+
+    @Option(help: "Events per figure (HTTP, Kafka ingest and the baseline each get this many).") var events = 50_000
+    @Option(help: "Concurrent HTTP connections.") var connections = 4
+
+    func run() async throws {
+        guard events > 0, connections > 0 else { throw ValidationError("--events and --connections must be positive") }
+        let environment = try loadEnvironmentOrExit()
+        let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
+        let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
+        var logger = Logger(label: "bench.intake")
+        logger.logLevel = .warning
+        let bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
+                                    events: events, connections: connections, logger: logger)
+        let result = try await bench.run()
+        print(IntakeBenchmark.table(result.rows, baseline: result.baseline, events: events, peakRSSKiB: result.peakRSSKiB))
+    }
+}
