@@ -84,6 +84,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// `fetch.wait.max.ms`: the broker's longest wait for data. Default 100 ms.
     public var fetchWaitMaxMilliseconds = 100
 
+    /// `fetch.queue.backoff.ms`: how long a partition's fetching pauses once its local queue
+    /// is full. Default 10 ms (librdkafka's 1 s stalled batch readers for a whole second
+    /// every time they fell behind the fetcher).
+    public var fetchQueueBackoffMilliseconds = 10
+
     public init(client: KafkaClientConfiguration, groupID: String) {
         self.client = client
         self.groupID = groupID
@@ -99,6 +104,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["enable.auto.offset.store"] = "false"
         p["enable.partition.eof"] = "false"
         p["fetch.wait.max.ms"] = String(fetchWaitMaxMilliseconds)
+        p["fetch.queue.backoff.ms"] = String(fetchQueueBackoffMilliseconds)
         return p.merging(client.extra) { _, new in new }
     }
 }

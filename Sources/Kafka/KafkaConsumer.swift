@@ -63,7 +63,16 @@ public final class KafkaConsumer: Service, Sendable {
             try handle.checkFatal()
             let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: maxMessages)
             defer { buffer.deallocate() }
-            let count = rd_kafka_consume_batch_queue(queue.pointer, ms, buffer, maxMessages)
+            // Take what is there now; only when nothing is, wait up to `timeout` for one
+            // record (then take what came with it). consume_batch_queue with a timeout would
+            // wait for a *full* batch, adding its whole timeout to every quiet moment's latency.
+            var count = rd_kafka_consume_batch_queue(queue.pointer, 0, buffer, maxMessages)
+            if count == 0 {
+                count = rd_kafka_consume_batch_queue(queue.pointer, ms, buffer, 1)
+                if count == 1, maxMessages > 1 {
+                    count += max(0, rd_kafka_consume_batch_queue(queue.pointer, 0, buffer + 1, maxMessages - 1))
+                }
+            }
             if let error = state.withLock({ $0.takeRebalanceError() }) {
                 for i in 0..<max(count, 0) { rd_kafka_message_destroy(buffer[i]) }
                 throw error

@@ -10,22 +10,24 @@ import Synchronization
 /// graceful shutdown or cancellation, then flushes what is still queued.
 public final class KafkaProducer: Service, Sendable {
     private let handle: RDKafkaHandle
+    private let topics: TopicHandles
     private let router: DeliveryRouter
     private let nextID = Atomic<UInt64>(1)
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger
     /// Reports of records sent with `sendAndForget`, in the order the broker acknowledged them.
-    public let deliveryReports: AsyncStream<KafkaDeliveryReport>
+    public let deliveryReports: KafkaDeliveryReports
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
-        let (stream, continuation) = AsyncStream.makeStream(of: KafkaDeliveryReport.self)
-        let router = DeliveryRouter(reports: continuation)
+        let channel = ReportChannel()
+        let router = DeliveryRouter(reports: channel)
         self.router = router
-        self.deliveryReports = stream
+        self.deliveryReports = KafkaDeliveryReports(channel: channel)
         self.configuration = configuration
         self.logger = logger
         let context = CallbackContext(logger: logger, onDelivery: { router.deliver($0) })
         handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, context: context)
+        topics = TopicHandles(handle: handle)
     }
 
     /// Sends one record and waits for the broker's acknowledgement.
@@ -73,12 +75,14 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     private func produce(_ message: KafkaOutgoingMessage, id: UInt64) -> KafkaError? {
+        let topic = topics.handle(for: message.topic)
         let headers = message.headers.isEmpty ? nil : makeHeaders(message.headers)
-        let error: OpaquePointer? = message.topic.withCString { topic in
-            message.value.withUnsafeBytes { value in
-                withOptionalBytes(message.key) { key in
-                    var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: headers == nil ? 6 : 7)
-                    vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topic
+        let error: OpaquePointer? = message.value.withUnsafeBytes { value in
+            withOptionalBytes(message.key) { key in
+                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
+                    var count = 6
+                    vus.initialize(repeating: rd_kafka_vu_t())
+                    vus[0].vtype = RD_KAFKA_VTYPE_RKT; vus[0].u.rkt = topic
                     vus[1].vtype = RD_KAFKA_VTYPE_VALUE
                     vus[1].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count)
                     vus[2].vtype = RD_KAFKA_VTYPE_KEY
@@ -86,8 +90,8 @@ public final class KafkaProducer: Service, Sendable {
                     vus[3].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[3].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(id))
                     vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[4].u.i = RD_KAFKA_MSG_F_COPY
                     vus[5].vtype = RD_KAFKA_VTYPE_PARTITION; vus[5].u.i32 = message.partition ?? -1
-                    if let headers { vus[6].vtype = RD_KAFKA_VTYPE_HEADERS; vus[6].u.headers = headers }
-                    return rd_kafka_produceva(handle.pointer, &vus, vus.count)
+                    if let headers { vus[6].vtype = RD_KAFKA_VTYPE_HEADERS; vus[6].u.headers = headers; count = 7 }
+                    return rd_kafka_produceva(handle.pointer, vus.baseAddress, count)
                 }
             }
         }
@@ -106,13 +110,16 @@ public final class KafkaProducer: Service, Sendable {
 
     /// Serves delivery reports until graceful shutdown or cancellation, then flushes.
     public func run() async throws {
-        let handle = self.handle
+        let (handle, router) = (self.handle, self.router)
         let stop = StopFlag()
         let poller = BlockingWorker(label: "onewindow.kafka.producer.poll")
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 _ = try? await poller.run {
-                    while !stop.isSet { rd_kafka_poll(handle.pointer, 100) }
+                    while !stop.isSet {
+                        rd_kafka_poll(handle.pointer, 100)
+                        router.flush()
+                    }
                 }
             } onCancel: { stop.set() }
         } onGracefulShutdown: { stop.set() }
@@ -127,9 +134,9 @@ public final class KafkaProducer: Service, Sendable {
 final class DeliveryRouter: Sendable {
     static let awaitedFlag: UInt64 = 1 << 63
     private let waiting = Mutex<[UInt64: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>]>([:])
-    private let reports: AsyncStream<KafkaDeliveryReport>.Continuation
+    private let reports: ReportChannel
 
-    init(reports: AsyncStream<KafkaDeliveryReport>.Continuation) {
+    init(reports: ReportChannel) {
         self.reports = reports
     }
 
@@ -138,7 +145,7 @@ final class DeliveryRouter: Sendable {
     }
 
     func deliver(_ report: KafkaDeliveryReport) {
-        guard report.id & Self.awaitedFlag != 0 else { reports.yield(report); return }
+        guard report.id & Self.awaitedFlag != 0 else { reports.append(report); return }
         let continuation = waiting.withLock { $0.removeValue(forKey: report.id) }
         continuation?.resume(returning: report.error.map { .failure($0) } ?? .success(report))
     }
@@ -146,6 +153,9 @@ final class DeliveryRouter: Sendable {
     func fail(_ id: UInt64, _ error: KafkaError) {
         waiting.withLock { $0.removeValue(forKey: id) }?.resume(returning: .failure(error))
     }
+
+    /// Hands the reports gathered during one poll to the reader.
+    func flush() { reports.flush() }
 
     func finish() { reports.finish() }
 }

@@ -10,6 +10,9 @@ final class CallbackContext: Sendable {
     let logger: Logger
     /// The last fatal error librdkafka reported, surfaced by the next call.
     let fatalError = Mutex<KafkaError?>(nil)
+    /// Topic names by librdkafka topic handle, so a delivery report does not decode the
+    /// C string again for every record.
+    let topicNames = Mutex<[UInt: String]>([:])
     let onDelivery: (@Sendable (KafkaDeliveryReport) -> Void)?
     let onRebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
 
@@ -111,7 +114,15 @@ private let rdDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd
     let error: KafkaError? = m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(m.err)
     let report = KafkaDeliveryReport(
         id: UInt64(UInt(bitPattern: m._private)),
-        topic: m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
+        topic: m.rkt.map { rkt in
+            context.topicNames.withLock { names in
+                let key = UInt(bitPattern: rkt)
+                if let name = names[key] { return name }
+                let name = String(cString: rd_kafka_topic_name(rkt))
+                names[key] = name
+                return name
+            }
+        } ?? "",
         partition: m.partition,
         offset: error == nil ? m.offset : -1,
         error: error
