@@ -80,6 +80,7 @@ public final class KafkaConsumer: Service, Sendable {
             guard count > 0 else { return [] }
             var messages: [KafkaMessage] = []
             messages.reserveCapacity(count)
+            var lastTopic: (handle: OpaquePointer?, name: String) = (nil, "")
             for i in 0..<count {
                 guard let raw = buffer[i] else { continue }
                 defer { rd_kafka_message_destroy(raw) }
@@ -91,7 +92,10 @@ public final class KafkaConsumer: Service, Sendable {
                     }
                     throw error
                 }
-                messages.append(KafkaMessage(copying: raw))
+                if raw.pointee.rkt != lastTopic.handle {
+                    lastTopic = (raw.pointee.rkt, String(cString: rd_kafka_topic_name(raw.pointee.rkt)))
+                }
+                messages.append(KafkaMessage(copying: raw, topic: lastTopic.name))
             }
             return messages
         }
@@ -184,9 +188,10 @@ func makeList(_ entries: [(KafkaTopicPartition, Int64)]) -> UnsafeMutablePointer
 }
 
 extension KafkaMessage {
-    init(copying raw: UnsafeMutablePointer<rd_kafka_message_t>) {
+    /// Copies a librdkafka message; `topic` is its topic's name (decoded once per batch).
+    init(copying raw: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) {
         let m = raw.pointee
-        topic = String(cString: rd_kafka_topic_name(m.rkt))
+        self.topic = topic
         partition = m.partition
         offset = m.offset
         key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }

@@ -59,6 +59,24 @@ public final class KafkaProducer: Service, Sendable {
         return id
     }
 
+    /// Queues records in order and returns their ids; reports arrive on `deliveryReports`.
+    /// One call for many records spares an async hop per record.
+    @discardableResult
+    public func sendAndForget(_ messages: [KafkaOutgoingMessage]) async throws(KafkaError) -> [UInt64] {
+        try handle.checkFatal()
+        var ids: [UInt64] = []
+        ids.reserveCapacity(messages.count)
+        for message in messages {
+            let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue & ~DeliveryRouter.awaitedFlag
+            if let error = produce(message, id: id) {
+                guard error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue else { throw error }
+                try await enqueue(message, id: id)
+            }
+            ids.append(id)
+        }
+        return ids
+    }
+
     private func enqueue(_ message: KafkaOutgoingMessage, id: UInt64) async throws(KafkaError) {
         try handle.checkFatal()
         while true {

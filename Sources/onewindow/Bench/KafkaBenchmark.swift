@@ -57,7 +57,9 @@ struct KafkaBenchmark {
             let start = ContinuousClock.now
             var reports = producer.deliveryReports.makeAsyncIterator()
             let message = KafkaOutgoingMessage(topic: topic, value: payload)
-            for _ in 0..<count { try await producer.sendAndForget(message) }
+            let batch = [KafkaOutgoingMessage](repeating: message, count: 1_000)
+            for _ in 0..<(count / batch.count) { try await producer.sendAndForget(batch) }
+            for _ in 0..<(count % batch.count) { try await producer.sendAndForget(message) }
             var acknowledged = 0
             while acknowledged < count, let report = await reports.next() {
                 if let error = report.error { throw error }
