@@ -28,6 +28,10 @@ struct IntakeBenchmark {
         var figure: String
         var rate: Double
         var seconds: Double
+        /// CPU seconds (user + system) this process used during the figure.
+        var cpu: Double = 0
+        /// CPU seconds all `postgres` processes on this machine used during the figure.
+        var postgresCPU: Double = 0
     }
 
     /// What the relay has published so far (observer → benchmark).
@@ -56,6 +60,7 @@ struct IntakeBenchmark {
 
         let httpEvents = IntakeBenchEvents.make(count: events, label: "http-\(suffix)", firstPerson: 0)
         let kafkaEvents = IntakeBenchEvents.make(count: events, label: "kafka-\(suffix)", firstPerson: 500_000)
+        let directEvents = IntakeBenchEvents.make(count: events, label: "direct-\(suffix)", firstPerson: 1_000_000)
 
         let published = Published()
         let producer = try parts.producer()
@@ -83,21 +88,35 @@ struct IntakeBenchmark {
             tasks.addTask { try await group.run() }
             do {
                 baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
+                var cpu = Self.cpuSeconds()
+                var pg = Self.postgresCPUSeconds()
                 rows.append(try await self.http(httpEvents, port: port, token: token, client: parts.postgres,
                                                 schema: store.schema, published: published))
+                rows[rows.count - 1].cpu = Self.cpuSeconds() - cpu
+                rows[rows.count - 1].postgresCPU = Self.postgresCPUSeconds() - pg
+                cpu = Self.cpuSeconds()
+                pg = Self.postgresCPUSeconds()
+                rows.append(try await self.direct(directEvents, pipeline: pipeline, prefix: "direct-\(suffix)",
+                                                  client: parts.postgres, schema: store.schema, published: published))
+                rows[rows.count - 1].cpu = Self.cpuSeconds() - cpu
+                rows[rows.count - 1].postgresCPU = Self.postgresCPUSeconds() - pg
                 try await self.fillIngest(kafkaEvents, topic: IntakeTopics(prefix: environment.topicPrefix).ingest, parts: parts)
+                cpu = Self.cpuSeconds()
+                pg = Self.postgresCPUSeconds()
                 let start = ContinuousClock.now
                 let wallStart = Date()
                 await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
                 let end = try await waitUntilRelayed(count: events, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                      schema: store.schema, published: published)
+                cpu = Self.cpuSeconds() - cpu
+                pg = Self.postgresCPUSeconds() - pg
                 let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
                 let total = (end - start).seconds
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
-                                rate: Double(events) / total, seconds: total))
+                                rate: Double(events) / total, seconds: total, cpu: cpu, postgresCPU: pg))
                 let fromFirst = total - firstStored.timeIntervalSince(wallStart)
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from first event stored)",
-                                rate: Double(events) / fromFirst, seconds: fromFirst))
+                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: cpu, postgresCPU: pg))
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
@@ -123,6 +142,11 @@ struct IntakeBenchmark {
         let texts = events.map { String(decoding: $0, as: UTF8.self) }
         return try await client.withConnection { connection in
             let start = ContinuousClock.now
+            let (cpu, pg) = (Self.cpuSeconds(), Self.postgresCPUSeconds())
+            defer {
+                print(String(format: "  baseline: %.2f s, CPU s of this process %.1f, of PostgreSQL %.1f", (ContinuousClock.now - start).seconds,
+                             Self.cpuSeconds() - cpu, Self.postgresCPUSeconds() - pg))
+            }
             for text in texts {
                 try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::jsonb)",
                                            logger: logger)
@@ -184,6 +208,38 @@ struct IntakeBenchmark {
                    rate: Double(events.count) / total, seconds: total)
     }
 
+    /// `IntakePipeline.ingest` called directly with batches of 1,000 (`connections` at a time):
+    /// the HTTP figure without HTTP, JSON array parsing of the body, or the client.
+    private func direct(_ events: [[UInt8]], pipeline: IntakePipeline, prefix: String, client: PostgresClient,
+                        schema: SchemaName, published: Published) async throws -> Row {
+        let batches = stride(from: 0, to: events.count, by: 1_000).map { events[$0..<min($0 + 1_000, events.count)] }
+        let counters = Counters()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    while true {
+                        let i = counters.next.add(1, ordering: .relaxed).oldValue
+                        guard i < batches.count else { return }
+                        let submissions = batches[i].map { Submission(jsonBytes: $0, publisher: "public-security") }
+                        let results = try await pipeline.ingest(submissions)
+                        counters.accepted.add(results.filter { $0.status == .accepted }.count, ordering: .relaxed)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        guard counters.accepted.load(ordering: .relaxed) == events.count else {
+            throw BenchmarkFailure("direct: \(counters.accepted.load(ordering: .relaxed)) of \(events.count) events accepted")
+        }
+        let stored = ContinuousClock.now
+        let end = try await waitUntilRelayed(count: events.count, prefix: prefix, client: client, schema: schema, published: published)
+        print(String(format: "  direct: all %d stored after %.2f s", events.count, (stored - start).seconds))
+        let total = (end - start).seconds
+        return Row(figure: "IntakePipeline.ingest in-process, batches of 1,000 (\(connections) at a time) → canonical topics",
+                   rate: Double(events.count) / total, seconds: total)
+    }
+
     /// Produces the events to the ingest topic (structured JSON) and waits for every delivery.
     private func fillIngest(_ events: [[UInt8]], topic: String, parts: ServiceAssembly) async throws {
         let producer = try parts.producer()
@@ -224,25 +280,5 @@ struct IntakeBenchmark {
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT min(recorded_at) FROM \(schema).events WHERE event_id LIKE '\(prefix)-%'"))
         for try await first in rows.decode(Date.self) { return first }
         throw BenchmarkFailure("no Kafka event was stored")
-    }
-
-    /// `VmHWM` of /proc/self/status in KiB (0 where there is no /proc).
-    static func peakRSSKiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    }
-
-    static func table(_ rows: [Row], baseline: Double, events: Int, peakRSSKiB: Int) -> String {
-        var lines = [
-            "Intake: \(events) events per figure (70 % resident.registered, 20 % resident.moved, 10 % certificate.checked)",
-            "| figure | events/s | seconds | baseline events/s (single-row INSERT) | ratio |",
-            "| --- | ---: | ---: | ---: | ---: |",
-        ]
-        for r in rows {
-            lines.append("| \(r.figure) | \(Int(r.rate)) | \(String(format: "%.2f", r.seconds)) | \(Int(baseline)) | \(String(format: "%.2f×", r.rate / baseline)) |")
-        }
-        lines.append("Peak resident memory (VmHWM) of this process: \(peakRSSKiB / 1024) MiB")
-        return lines.joined(separator: "\n")
     }
 }
