@@ -125,6 +125,7 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "onewindowTests", dependencies: ["onewindow", "Domain", "Intake", "Store"], swiftSettings: upcoming),
         .testTarget(
             name: "APITests",
             dependencies: ["API", .product(name: "HummingbirdTesting", package: "hummingbird")],
