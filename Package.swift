@@ -119,12 +119,14 @@ let package = Package(
         .testTarget(
             name: "KafkaTests",
             dependencies: [
-                "Kafka",
+                "Kafka", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
+        // Helpers shared by the stack tests (not shipped).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
         .testTarget(name: "onewindowTests", dependencies: ["onewindow", "Domain", "Intake", "Store"], swiftSettings: upcoming),
         .testTarget(
             name: "APITests",
@@ -154,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "Store", "Kafka",
+                "Relay", "Store", "Kafka", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
