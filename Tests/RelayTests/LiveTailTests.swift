@@ -31,7 +31,7 @@ struct LiveTailTests {
             }
             let expected = try await stack.outbox.read(after: 0, limit: 1_000)
             #expect(expected.count == 400)
-            let records = try await stack.readAll()
+            let records = try await stack.readAll(atLeast: 400)
             #expect(records.count == 400)
             for (key, messages) in Dictionary(grouping: expected, by: \.key) {
                 #expect(records.filter { $0.keyString == key }.compactMap(\.position) == messages.map(\.position),

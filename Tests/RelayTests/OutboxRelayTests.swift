@@ -24,7 +24,7 @@ struct OutboxRelayTests {
             try await stack.relayEverything(stack.relayConfiguration(batchSize: 7))
             #expect(try await stack.outbox.progress() == expected.last!.position)
 
-            let records = try await stack.readAll()
+            let records = try await stack.readAll(atLeast: expected.count)
             #expect(records.count == expected.count, "no duplicates without a failure")
             let byPosition = Dictionary(uniqueKeysWithValues: expected.map { ($0.position, $0) })
             for record in records {
@@ -53,7 +53,7 @@ struct OutboxRelayTests {
                 BatchedEvent(stream: "person-z", event: Fixture.event(id: "evt-1", data: data, metadata: metadata)),
             ])
             try await stack.relayEverything(stack.relayConfiguration())
-            let record = try #require(try await stack.readAll().first)
+            let record = try #require(try await stack.readAll(atLeast: 1).first)
             #expect(record.headerString("content-type") == "application/cloudevents+json")
 
             let envelope = try #require(try JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any])
@@ -102,7 +102,7 @@ struct OutboxRelayTests {
             try await stack.relayEverything(stack.relayConfiguration(batchSize: batchSize))
             #expect(try await stack.outbox.progress() == expected.last!.position)
 
-            let records = try await stack.readAll()
+            let records = try await stack.readAll(atLeast: expected.count)
             let positions = records.compactMap(\.position)
             let duplicates = positions.count - Set(positions).count
             #expect(duplicates > 0 && duplicates <= batchSize, "re-published \(duplicates)")
