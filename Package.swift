@@ -80,6 +80,21 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
+        // Projector: canonical topics → department read models (Projections/), exactly once.
+        .target(
+            name: "Projector",
+            dependencies: [
+                "Domain", "Store", "Kafka", "Intake", "Relay",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcoming
+        ),
+
         // HTTP: Hummingbird application, routes, errors as HTTP answers.
         .target(
             name: "API",
@@ -95,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "onewindow",
             dependencies: [
-                "Domain", "Kafka", "Store", "Intake", "Relay", "API",
+                "Domain", "Kafka", "Store", "Intake", "Relay", "Projector", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -150,6 +165,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ProjectorTests",
+            dependencies: [
+                "Projector", "Relay", "Store", "Kafka", "Intake", "Domain", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: upcoming
         ),

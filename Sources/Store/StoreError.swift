@@ -37,7 +37,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Wraps any error from PostgresNIO; passes a `StoreError` through unchanged.
-    static func wrap(_ error: any Error) -> StoreError {
+    package static func wrap(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? PSQLError {
             return .database(sqlState: error.serverInfo?[.sqlState], underlying: error)

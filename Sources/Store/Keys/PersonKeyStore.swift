@@ -99,6 +99,24 @@ public struct PersonKeyStore: Sendable {
         do { return try rows.first?.decode(Data.self) } catch { throw StoreError.wrap(error) }
     }
 
+    /// The wrapped data keys of `people` that still have one (erased people are absent).
+    public func wrappedKeys(of people: [UUID]) async throws(StoreError) -> [UUID: Data] {
+        guard !people.isEmpty else { return [:] }
+        let rows = try await client.collect(
+            "SELECT person_id, wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys WHERE person_id = ANY(\(people))",
+            logger: logger)
+        var keys: [UUID: Data] = [:]
+        do {
+            for row in rows {
+                let (id, key) = try row.decode((UUID, Data).self)
+                keys[id] = key
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+        return keys
+    }
+
     /// Crypto-shreds a person: deletes their data key and their blind-index entries in one
     /// transaction, so their encrypted fields can no longer be read and the identity no longer
     /// resolves to them. True when there was a key to delete.

@@ -5,7 +5,7 @@ extension PostgresClient {
     /// Runs `body` in one transaction on one leased connection: `COMMIT` when it returns,
     /// `ROLLBACK` when it throws. Unlike PostgresNIO's `withTransaction`, the body's own error
     /// comes out unchanged (wrapped as a ``StoreError``), so callers can match typed errors.
-    func inTransaction<Result: Sendable>(
+    package func inTransaction<Result: Sendable>(
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws(StoreError) -> Result {
@@ -30,7 +30,7 @@ extension PostgresClient {
     }
 
     /// Runs one statement outside an explicit transaction and collects its rows.
-    func collect(_ query: PostgresQuery, logger: Logger) async throws(StoreError) -> [PostgresRow] {
+    package func collect(_ query: PostgresQuery, logger: Logger) async throws(StoreError) -> [PostgresRow] {
         do {
             var rows: [PostgresRow] = []
             for try await row in try await self.query(query, logger: logger) { rows.append(row) }
@@ -43,7 +43,7 @@ extension PostgresClient {
 
 extension PostgresConnection {
     /// Runs one statement and collects its rows.
-    func collect(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+    package func collect(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         var rows: [PostgresRow] = []
         for try await row in try await self.query(query, logger: logger) { rows.append(row) }
         return rows
