@@ -39,14 +39,15 @@ public struct ViewQueryError: Error, Sendable, Hashable, CustomStringConvertible
 /// Runs ``ViewQuery``s against the live version of a view (`<department>.<view>`).
 public struct ViewReader: Sendable {
     let client: PostgresClient
+    let namespace: ReadModelNamespace
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        (self.client, self.logger) = (client, logger)
+    public init(client: PostgresClient, namespace: ReadModelNamespace, logger: Logger) {
+        (self.client, self.namespace, self.logger) = (client, namespace, logger)
     }
 
     public func read(_ definition: ProjectionDefinition, _ query: ViewQuery) async throws -> ViewPage {
-        let (statement, limit) = try Self.statement(definition, query)
+        let (statement, limit) = try Self.statement(definition, query, schema: namespace.viewSchema(definition))
         var rows: [[JSONValue]] = []
         var keys: [[String]] = []
         for row in try await client.collect(statement, logger: logger) {
@@ -68,7 +69,7 @@ public struct ViewReader: Sendable {
 
     /// The statement for `query` and the page size (it fetches one row more, to know whether
     /// there is a next page).
-    static func statement(_ definition: ProjectionDefinition, _ query: ViewQuery) throws(ViewQueryError) -> (PostgresQuery, Int) {
+    static func statement(_ definition: ProjectionDefinition, _ query: ViewQuery, schema: String) throws(ViewQueryError) -> (PostgresQuery, Int) {
         guard (1...ViewQuery.maximumLimit).contains(query.limit) else {
             throw ViewQueryError(field: "limit", problem: "must be between 1 and \(ViewQuery.maximumLimit)")
         }
@@ -103,7 +104,7 @@ public struct ViewReader: Sendable {
         let selected = definition.columns.map { column in
             column.personal && !query.includePersonal ? "NULL::text" : rendered(column.name, column.type)
         } + keyColumns.map { rendered($0.name, $0.type) }
-        var sql = "SELECT \(selected.joined(separator: ", ")) FROM \(definition.department).\(definition.sqlName)"
+        var sql = "SELECT \(selected.joined(separator: ", ")) FROM \(schema).\(definition.sqlName)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + keyColumns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         sql += " LIMIT \(query.limit + 1)"

@@ -23,13 +23,14 @@ public struct ProjectionVersions: Sendable, Hashable {
 /// exposes the live one as `<department>.<view>`, and switches to a rebuilt one atomically.
 public struct ProjectionRegistry: Sendable {
     public let client: PostgresClient
+    public let namespace: ReadModelNamespace
     /// The bookkeeping schema (`projector`).
-    public let schema: SchemaName
+    public var schema: SchemaName { namespace.bookkeeping }
     let logger: Logger
 
-    public init(client: PostgresClient, schema: SchemaName, logger: Logger) {
+    public init(client: PostgresClient, namespace: ReadModelNamespace, logger: Logger) {
         self.client = client
-        self.schema = schema
+        self.namespace = namespace
         self.logger = logger
     }
 
@@ -167,7 +168,7 @@ public struct ProjectionRegistry: Sendable {
 
     private func create(_ definition: ProjectionDefinition, version: Int, state: ProjectionVersion.State,
                         _ connection: PostgresConnection) async throws -> ProjectionVersion {
-        let target = definition.schemaName(version: version)
+        let target = namespace.versionSchema(definition, version: version)
         let s = schema.rawValue
         try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(target) CASCADE"), logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(target)"), logger: logger)
@@ -187,9 +188,10 @@ public struct ProjectionRegistry: Sendable {
 
     private func replaceView(_ definition: ProjectionDefinition, schema target: String, _ connection: PostgresConnection) async throws {
         let select = definition.viewSQL.replacingOccurrences(of: "{{schema}}", with: target)
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(definition.department)"), logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: "DROP VIEW IF EXISTS \(definition.department).\(definition.sqlName)"), logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE VIEW \(definition.department).\(definition.sqlName) AS \(select)"), logger: logger)
+        let views = namespace.viewSchema(definition)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(views)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP VIEW IF EXISTS \(views).\(definition.sqlName)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE VIEW \(views).\(definition.sqlName) AS \(select)"), logger: logger)
     }
 
     /// Drops a version's tables and its offsets and progress; a retired version keeps its

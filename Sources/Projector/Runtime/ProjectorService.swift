@@ -40,10 +40,10 @@ public final class ProjectorService: Service, Sendable {
     let settings: ProjectorSettings
     let logger: Logger
 
-    public init(definitions: [ProjectionDefinition], client: PostgresClient, registrySchema: SchemaName,
+    public init(definitions: [ProjectionDefinition], client: PostgresClient, namespace: ReadModelNamespace,
                 protection: DataProtection?, settings: ProjectorSettings, logger: Logger) {
         self.definitions = definitions
-        self.registry = ProjectionRegistry(client: client, schema: registrySchema, logger: logger)
+        self.registry = ProjectionRegistry(client: client, namespace: namespace, logger: logger)
         self.revealer = protection.map {
             PersonalDataRevealer(keys: PersonKeyStore(client: client, configuration: settings.store, logger: logger), protection: $0)
         }

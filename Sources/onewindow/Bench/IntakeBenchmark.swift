@@ -54,7 +54,7 @@ struct IntakeBenchmark {
         print("bench intake: schema \(store.schema), topic prefix \(environment.topicPrefix), \(events) events per figure")
 
         try await withPostgres(environment, logger: logger) { client in
-            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all(store: store))
+            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all(store: store, readModels: self.environment.readModels))
         }
         try await parts.ensureTopics()
 

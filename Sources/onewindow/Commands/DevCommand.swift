@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Intake
 import Logging
+import Projector
 import Store
 import ServiceLifecycle
 
@@ -17,10 +18,11 @@ struct DevCommand: AsyncParsableCommand {
         let environment = try configured { () throws(ConfigurationError) in try OneWindowEnvironment.load() }
         let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
         let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
+        let projections = try configured { () throws(ConfigurationError) in try loadProjections() }
         let logger = Logger(label: "onewindow")
         let parts = ServiceAssembly(environment: environment, logger: logger)
         try await withPostgres(environment, logger: logger) { client in
-            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all())
+            _ = try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all(readModels: environment.readModels))
         }
         try await parts.ensureTopics()
 
@@ -33,6 +35,7 @@ struct DevCommand: AsyncParsableCommand {
             parts.relay(producer: producer),
             try parts.ingestConsumer(pipeline: pipeline, producer: producer),
             try parts.http(port: port, intake: intake),
+            try parts.projector(projections.definitions, secrets: secrets),
         ])
     }
 }

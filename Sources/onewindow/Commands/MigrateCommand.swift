@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import PostgresNIO
+import Projector
 import Store
 
 /// `onewindow migrate`: create or upgrade the store (and, as they arrive, read models and timers).
@@ -12,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let environment = try loadEnvironmentOrExit()
         let logger = Logger(label: "onewindow.migrate")
         let applied = try await withPostgres(environment, logger: logger) { client in
-            try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all())
+            try await Migrator(client: client, logger: logger).migrate(OneWindowSchemas.all(readModels: environment.readModels))
         }
         if applied.isEmpty {
             print("migrate: everything is up to date")
@@ -24,8 +25,9 @@ struct MigrateCommand: AsyncParsableCommand {
 
 /// Every schema OneWindow owns, in the order they must be migrated.
 enum OneWindowSchemas {
-    static func all(store: StoreConfiguration = StoreConfiguration()) -> [MigrationSet] {
-        [StoreMigrations.set(for: store)]
+
+    static func all(store: StoreConfiguration = StoreConfiguration(), readModels: ReadModelNamespace) -> [MigrationSet] {
+        [StoreMigrations.set(for: store), ProjectorMigrations.set(schema: readModels.bookkeeping)]
     }
 }
 

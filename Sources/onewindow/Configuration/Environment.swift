@@ -1,4 +1,5 @@
 import Foundation
+import Projector
 import Store
 
 /// OneWindow's configuration, read once from the environment at start and passed down.
@@ -9,6 +10,8 @@ struct OneWindowEnvironment: Sendable {
     var topicPrefix: String
     var httpHost: String
     var httpPort: Int
+    /// `ONEWINDOW_READ_MODEL_PREFIX` (default empty): where read models live.
+    var readModels = try! ReadModelNamespace()
 
     static func load(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> OneWindowEnvironment {
         let database: DatabaseURL
@@ -27,8 +30,12 @@ struct OneWindowEnvironment: Sendable {
         guard let port = Int(portText), (0...65535).contains(port) else {
             throw ConfigurationError(variable: "ONEWINDOW_HTTP_PORT", reason: "'\(portText)' is not a port number (0–65535)")
         }
+        let readModels: ReadModelNamespace
+        do { readModels = try ReadModelNamespace(prefix: env["ONEWINDOW_READ_MODEL_PREFIX"] ?? "") } catch {
+            throw ConfigurationError(variable: "ONEWINDOW_READ_MODEL_PREFIX", reason: "must be up to 20 of a–z 0–9 _, starting with a letter or _")
+        }
         return OneWindowEnvironment(databaseURL: database, kafkaBrokers: brokers, topicPrefix: prefix,
-                                    httpHost: env["ONEWINDOW_HTTP_HOST"] ?? "127.0.0.1", httpPort: port)
+                                    httpHost: env["ONEWINDOW_HTTP_HOST"] ?? "127.0.0.1", httpPort: port, readModels: readModels)
     }
 
     private static func required(_ name: String, _ env: [String: String]) throws(ConfigurationError) -> String {

@@ -6,6 +6,7 @@ import Intake
 import Kafka
 import Logging
 import PostgresNIO
+import Projector
 import Relay
 import ServiceLifecycle
 import Store
@@ -78,6 +79,16 @@ struct ServiceAssembly {
                                           readiness: try readiness(), intake: intake), logger: logger)
     }
 
+    func projectorSettings() -> ProjectorSettings {
+        ProjectorSettings(kafka: kafkaClient, naming: TopicNaming(prefix: environment.topicPrefix), store: store)
+    }
+
+    /// The projector for `definitions` (one department's, or all of them in `dev`).
+    func projector(_ definitions: [ProjectionDefinition], secrets: Secrets) throws -> ProjectorService {
+        ProjectorService(definitions: definitions, client: postgres, namespace: environment.readModels,
+                         protection: try DataProtection(masterKey: secrets.dataKey), settings: projectorSettings(), logger: logger)
+    }
+
     /// Runs `services` after the PostgreSQL pool, with graceful shutdown on SIGINT/SIGTERM.
     func run(_ services: [any Service]) async throws {
         let group = ServiceGroup(configuration: .init(
@@ -102,5 +113,16 @@ func loadOrganizations(_ env: [String: String] = ProcessInfo.processInfo.environ
         throw ConfigurationError(variable: variable, reason: "(\(path)): \(error)")
     } catch {
         throw ConfigurationError(variable: variable, reason: "(\(path)) is not a valid organizations file: \(error)")
+    }
+}
+
+/// Reads the read-model definitions from `ONEWINDOW_PROJECTIONS_DIR` (default `Projections`).
+func loadProjections(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> ProjectionCatalog {
+    let variable = "ONEWINDOW_PROJECTIONS_DIR"
+    let path = env[variable].flatMap { $0.isEmpty ? nil : $0 } ?? "Projections"
+    do {
+        return try ProjectionCatalog.load(root: URL(fileURLWithPath: path))
+    } catch {
+        throw ConfigurationError(variable: variable, reason: "\(error)")
     }
 }
