@@ -1,0 +1,101 @@
+-- A person appears at most once per round, so each parent's children are met by one event.
+-- Personal fields arrive in plain text (reveal), or as null for a person already erased.
+
+-- A registration states the household: children no longer in it (at their place) go.
+DELETE FROM {{schema}}.children c
+USING batch b
+WHERE b.type = 'onewindow.resident.registered.v1'
+  AND c.person_id = b.person_id
+  AND NOT EXISTS (
+      SELECT 1
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(b.data -> 'household') = 'array' THEN b.data -> 'household' ELSE '[]'::jsonb END)
+           WITH ORDINALITY AS h(member, n)
+      WHERE h.n = c.child_no
+        AND h.member ->> 'relation' = 'child');
+
+-- The children of the registration, upserted at their place (a re-registration does not
+-- duplicate them). The same child (same identity number, or else same birth date and name)
+-- keeps its enrollment, another child at that place starts at none.
+INSERT INTO {{schema}}.children AS c
+    (person_id, child_no, child_name, identity_number, birth_date, enrollment, request_id, enrolled_on)
+SELECT k.person_id, k.child_no, k.child_name, k.identity_number, k.birth_date,
+       CASE WHEN k.same THEN k.old_enrollment ELSE 'none' END,
+       CASE WHEN k.same THEN k.old_request_id END,
+       CASE WHEN k.same THEN k.old_enrolled_on END
+FROM (
+    SELECT b.person_id,
+           h.n::integer AS child_no,
+           h.member ->> 'name' AS child_name,
+           h.member #>> '{identity,number}' AS identity_number,
+           (h.member ->> 'birthDate')::date AS birth_date,
+           CASE WHEN p.identity_number IS NOT NULL AND h.member #>> '{identity,number}' IS NOT NULL
+                THEN p.identity_number = h.member #>> '{identity,number}'
+                ELSE p.birth_date = (h.member ->> 'birthDate')::date
+                     AND (p.child_name IS NULL OR h.member ->> 'name' IS NULL OR p.child_name = h.member ->> 'name')
+           END AS same,
+           p.enrollment AS old_enrollment,
+           p.request_id AS old_request_id,
+           p.enrolled_on AS old_enrolled_on
+    FROM batch b
+    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(b.data -> 'household') = 'array' THEN b.data -> 'household' ELSE '[]'::jsonb END)
+         WITH ORDINALITY AS h(member, n)
+    LEFT JOIN {{schema}}.children p ON p.person_id = b.person_id AND p.child_no = h.n
+    WHERE b.type = 'onewindow.resident.registered.v1'
+      AND b.person_id IS NOT NULL
+      AND h.member ->> 'relation' = 'child'
+) k
+ON CONFLICT (person_id, child_no) DO UPDATE SET
+    child_name      = EXCLUDED.child_name,
+    identity_number = EXCLUDED.identity_number,
+    birth_date      = EXCLUDED.birth_date,
+    enrollment      = EXCLUDED.enrollment,
+    request_id      = EXCLUDED.request_id,
+    enrolled_on     = EXCLUDED.enrolled_on;
+
+-- A school-enrollment request marks the child it names: by name (a string beneficiary), by
+-- identity number (an identity beneficiary), or, naming no one, the parent's only child.
+-- The request's id is kept for its delivery. A repeated request of an enrolled child's
+-- own request does not undo the enrollment.
+UPDATE {{schema}}.children c
+SET enrollment  = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN 'enrolled' ELSE 'requested' END,
+    enrolled_on = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN c.enrolled_on END,
+    request_id  = r.request_id
+FROM (
+    SELECT b.person_id,
+           b.data ->> 'requestId' AS request_id,
+           CASE WHEN jsonb_typeof(b.data -> 'beneficiary') = 'string' THEN b.data ->> 'beneficiary' END AS by_name,
+           CASE WHEN jsonb_typeof(b.data -> 'beneficiary') = 'object' THEN b.data #>> '{beneficiary,number}' END AS by_number
+    FROM batch b
+    WHERE b.type = 'onewindow.service.requested.v1'
+      AND b.data ->> 'category' = 'education'
+      AND b.data ->> 'service' = 'school-enrollment'
+) r
+WHERE c.person_id = r.person_id
+  AND CASE
+          WHEN r.by_name IS NOT NULL THEN c.child_name = r.by_name
+          WHEN r.by_number IS NOT NULL THEN c.identity_number = r.by_number
+          ELSE (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = r.person_id) = 1
+      END;
+
+-- A school-enrollment delivery enrolls the child whose request it names, or, when no child
+-- holds that request (or none is named), the parent's only child.
+UPDATE {{schema}}.children c
+SET enrollment  = 'enrolled',
+    enrolled_on = (b.data ->> 'deliveredOn')::date,
+    request_id  = coalesce(b.data ->> 'requestId', c.request_id)
+FROM batch b
+WHERE b.type = 'onewindow.service.delivered.v1'
+  AND b.data ->> 'service' = 'school-enrollment'
+  AND c.person_id = b.person_id
+  AND (c.request_id = b.data ->> 'requestId'
+       OR (NOT EXISTS (SELECT 1 FROM {{schema}}.children o
+                       WHERE o.person_id = b.person_id AND o.request_id = b.data ->> 'requestId')
+           AND (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = b.person_id) = 1));
+
+-- Erasure: the parent's children keep their place and enrollment, without name or identity.
+UPDATE {{schema}}.children c
+SET child_name      = NULL,
+    identity_number = NULL
+FROM batch b
+WHERE b.type = 'onewindow.person.erased.v1'
+  AND c.person_id = b.person_id;
