@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes Events/examples/<type>/invalid-<what>.json from the valid examples.
+"""Writes Events/examples/<type>/invalid-<what>.json from the valid examples (and the same for
+OneWindow's own events in Events/emitted-examples/<type>/).
 
 Each invalid example breaks exactly one field and says which, as a JSON pointer:
     {"expect": {"field": "/data/identity/number"}, "why": "...", "event": {...whole envelope...}}
@@ -22,6 +23,7 @@ def mutate(event, pointer, value):
     e = copy.deepcopy(event)
     parent, key = at(e, pointer)
     if value is DELETE: del parent[key]
+    elif callable(value): parent[key] = value(parent[key])
     else: parent[key] = value
     return e
 
@@ -72,20 +74,58 @@ SPECIFIC = {
                                        ("/data/deliveredOn", DELETE, "missing-delivered-on", "deliveredOn is required")],
 }
 
+# OneWindow's own events (case events, person.erased): only data and type are broken, the parts the
+# Swift case codec reads (Sources/Domain/Deciders/Case/CaseEventWire.swift); their envelope attributes
+# are envelope.schema.json's, broken in the department examples above.
+EMITTED_COMMON = [
+    ("/data/caseId", str.upper, "case-id-uppercase", "caseId is a UUID in lowercase"),
+    ("/data/unexpected", "x", "unknown-field", "data objects are closed: unknown fields are rejected"),
+]
+SPECIFIC.update({
+    "onewindow.case.opened.v1": [("/data/priority", "urgent", "priority", "priority is normal, high or major"),
+                                 ("/data/dueAt", "2026-03-04", "due-at-date-only", "dueAt is a time with an offset, not a date"),
+                                 ("/data/by", "committee", "by-committee", "cases are opened by the office only"),
+                                 ("/data/personId", "p-1", "person-id-not-uuid", "personId is a UUID"),
+                                 ("/data/otherRegion", "4115230000", "other-region-length", "a region code has 12 digits"),
+                                 ("/data/kind", "Wage Arrears", "kind-code", "kind is a lowercase code")],
+    "onewindow.case.assigned.v1": [("/data/assignee", "office", "assignee-office", "office is a reserved word, not an organization"),
+                                   ("/data/dueAt", DELETE, "missing-due-at", "dueAt is required"),
+                                   ("/data/by", "Office", "by-capitalised", "by is office, committee or an organization id")],
+    "onewindow.case.referred.v1": [("/data/assignee", "", "empty-assignee", "assignee is an organization id"),
+                                   ("/data/dueAt", "2026-03-05T25:00:00Z", "due-at-hour", "there is no hour 25")],
+    "onewindow.case.accepted.v1": [("/data/by", "office", "by-office", "only the organization holding the case accepts it")],
+    "onewindow.case.declined.v1": [("/data/reason", "", "empty-reason", "reason cannot be empty"),
+                                   ("/data/by", "committee", "by-committee", "only the organization holding the case declines it")],
+    "onewindow.case.noted.v1": [("/data/noteId", DELETE, "missing-note-id", "noteId is required"),
+                                ("/data/text", "", "empty-text", "a note has text")],
+    "onewindow.case.escalated.v1": [("/data/reason", "overdue", "reason", "reason is major-matter or deadline-missed-twice")],
+    "onewindow.case.resolved.v1": [("/data/outcome", DELETE, "missing-outcome", "outcome is required")],
+    "onewindow.case.reopened.v1": [("/data/reason", 42, "reason-number", "reason is text")],
+    "onewindow.case.closed.v1": [("/data/by", DELETE, "missing-by", "by is required")],
+    "onewindow.person.erased.v1": [("/personid", DELETE, "missing-personid", "an erasure names its person in personid")],
+})
+ROOTS = [(HERE, COMMON), (HERE.parent / "emitted-examples", EMITTED_COMMON)]
+
 def main():
-    for typedir in sorted(p for p in HERE.iterdir() if p.is_dir()):
-        for old in typedir.glob("invalid-*.json"): old.unlink()
-        base = json.loads(max(typedir.glob("valid-*.json"), key=lambda p: p.stat().st_size).read_text())  # the richest example
-        for pointer, value, name, why in COMMON + SPECIFIC.get(typedir.name, []):
-            if pointer.startswith("/data/identity") and "identity" not in base["data"]:
-                continue  # housing events name no person
-            if name == "resident-id-check-character" and base["data"]["identity"]["type"] != "resident-id":
-                continue  # any 18 characters are a fine passport number
-            doc = {"expect": {"field": pointer}, "why": why, "event": mutate(base, pointer, value)}
-            (typedir / f"invalid-{name}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        (typedir / "invalid-type-unknown.json").write_text(json.dumps({
-            "expect": {"field": "/type"}, "why": "type must be one of the catalogue",
-            "event": mutate(base, "/type", typedir.name.replace(".v1", ".v9"))}, indent=2, ensure_ascii=False) + "\n")
+    for root, common in ROOTS:
+        for typedir in sorted(p for p in root.iterdir() if p.is_dir()):
+            derive(typedir, common)
+
+def derive(typedir, common):
+    for old in typedir.glob("invalid-*.json"): old.unlink()
+    base = json.loads(max(typedir.glob("valid-*.json"), key=lambda p: p.stat().st_size).read_text())  # the richest example
+    for pointer, value, name, why in common + SPECIFIC.get(typedir.name, []):
+        if pointer.startswith("/data/identity") and "identity" not in base["data"]:
+            continue  # housing events name no person
+        if pointer == "/data/caseId" and "caseId" not in base["data"]:
+            continue  # person.erased names its person in the envelope
+        if name == "resident-id-check-character" and base["data"]["identity"]["type"] != "resident-id":
+            continue  # any 18 characters are a fine passport number
+        doc = {"expect": {"field": pointer}, "why": why, "event": mutate(base, pointer, value)}
+        (typedir / f"invalid-{name}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    (typedir / "invalid-type-unknown.json").write_text(json.dumps({
+        "expect": {"field": "/type"}, "why": "type must be one of the catalogue",
+        "event": mutate(base, "/type", typedir.name.replace(".v1", ".v9"))}, indent=2, ensure_ascii=False) + "\n")
 
 if __name__ == "__main__":
     main()

@@ -15,10 +15,13 @@ enum ContractFiles {
         let event: [UInt8]
         let brokenField: String?
         var description: String { name }
+        /// The folder the example is in: its event type.
+        var type: String { String(name.prefix { $0 != "/" }) }
     }
 
-    static func examples() throws -> [Example] {
-        let root = events.appendingPathComponent("examples")
+    /// The examples of `examples/` (what departments send) or of `emitted-examples/` (what OneWindow emits).
+    static func examples(in folder: String = "examples") throws -> [Example] {
+        let root = events.appendingPathComponent(folder)
         let fm = FileManager.default
         var out: [Example] = []
         for type in try fm.contentsOfDirectory(atPath: root.path).sorted() {
@@ -38,14 +41,14 @@ enum ContractFiles {
         return out
     }
 
-    /// Runs `Events/check --corpus` on JSON lines and returns its answer per line: nil = valid, else the pointers.
-    static func schemaVerdicts(_ lines: [[UInt8]]) throws -> [Set<String>?] {
+    /// Runs `Events/check --corpus` (or `--emitted-corpus`) on JSON lines and returns its answer per line: nil = valid, else the pointers.
+    static func schemaVerdicts(_ lines: [[UInt8]], emitted: Bool = false) throws -> [Set<String>?] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("onewindow-corpus-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(lines.flatMap { $0 + [0x0A] }).write(to: file)
         let process = Process()
         process.executableURL = events.appendingPathComponent("check")
-        process.arguments = ["--corpus", file.path]
+        process.arguments = [emitted ? "--emitted-corpus" : "--corpus", file.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -21,13 +21,13 @@ struct Corruption {
         }
     }
 
-    static func apply(_ doc: JSONValue, rng: inout SplitMix64) -> JSONValue {
+    static func apply(_ doc: JSONValue, rng: inout SplitMix64, strings: [String] = trickyStrings) -> JSONValue {
         let all = paths(doc)
         let path = all.randomElement(using: &rng)!
         switch Int.random(in: 0...4, using: &rng) {
         case 0: return update(doc, path[...]) { _ in nil }
         case 1: return update(doc, path[...]) { _ in wrongKinds.randomElement(using: &rng)! }
-        case 2: return update(doc, path[...]) { _ in .string(trickyStrings.randomElement(using: &rng)!) }
+        case 2: return update(doc, path[...]) { _ in .string(strings.randomElement(using: &rng)!) }
         case 3:
             return update(doc, path[...]) { old in
                 guard case .string(let s) = old, !s.isEmpty else { return .string("?") }
