@@ -45,11 +45,11 @@ ON CONFLICT (person_id) DO UPDATE SET
     housing_unit_id = EXCLUDED.housing_unit_id;
 
 -- Entering the new unit: counted per unit; a unit not registered yet is created from the
--- residence (region and grid of one of its new residents).
+-- residence of its first new resident (the same whichever way the events are batched).
 INSERT INTO {{schema}}.units AS u (housing_unit_id, region, grid_id, occupants)
 SELECT p.housing_unit_id,
-       min(b.data #>> '{residence,region}'),
-       min(b.data #>> '{residence,gridId}'),
+       (array_agg(b.data #>> '{residence,region}' ORDER BY b.seq))[1],
+       (array_agg(b.data #>> '{residence,gridId}' ORDER BY b.seq))[1],
        count(*)
 FROM batch b
 JOIN {{schema}}.people p ON p.person_id = b.person_id
