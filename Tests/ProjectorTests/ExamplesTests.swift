@@ -1,0 +1,208 @@
+import Domain
+import Foundation
+import Intake
+@testable import Projector
+import Testing
+import Yams
+
+/// Every `examples.yaml` under `Projections/`, run through the real batch applier on
+/// PostgreSQL: as written, and again with every event in a batch of its own. Set-based
+/// handlers must give the same rows whichever way the events are batched.
+@Suite("Projection examples")
+struct ExamplesTests {
+    static let definitionsWithExamples: [ProjectionDefinition] = ProjectorTestStack.catalog.definitions.filter {
+        FileManager.default.fileExists(atPath: ExampleFile.url(of: $0).path)
+    }
+
+    @Test func everyProjectionHasExamples() {
+        let missing = ProjectorTestStack.catalog.definitions.filter { !Self.definitionsWithExamples.contains($0) }.map(\.name)
+        #expect(missing.isEmpty, "no examples.yaml for \(missing)")
+    }
+
+    @Test(arguments: definitionsWithExamples.map(\.name))
+    func examplesHold(_ name: String) async throws {
+        let definition = try #require(ProjectorTestStack.catalog.definition(named: name))
+        let examples = try ExampleFile.load(definition)
+        #expect(!examples.isEmpty)
+        for example in examples {
+            for batching in [Batching.asWritten, .oneEventPerBatch] {
+                try await ProjectorTestStack.with { stack in
+                    let version = try await stack.registry.ensureLive(definition)
+                    let applier = BatchApplier(definition: definition, version: version, registry: stack.registry,
+                                               revealer: definition.reveal ? stack.revealer : nil, logger: stack.logger)
+                    let events = try await example.batchEvents(stack: stack)
+                    for batch in batching.split(events, declared: example.batches) {
+                        let outcome = try await applier.apply(batch)
+                        #expect(outcome.parked == 0, "\(name) / \(example.name): an event was parked")
+                    }
+                    let actual = try await stack.contents(of: definition)
+                    let problems = ExampleRows.compare(expected: example.rows, actual: actual)
+                    #expect(problems.isEmpty, "\(name) / \(example.name) (\(batching)): \(problems.joined(separator: "; "))")
+                }
+            }
+        }
+    }
+}
+
+enum Batching: CustomStringConvertible {
+    case asWritten, oneEventPerBatch
+
+    func split(_ events: [BatchEvent], declared: [Int]) -> [[BatchEvent]] {
+        switch self {
+        case .oneEventPerBatch: return events.map { [$0] }
+        case .asWritten:
+            var batches: [Int: [BatchEvent]] = [:]
+            for (event, batch) in zip(events, declared) { batches[batch, default: []].append(event) }
+            return batches.keys.sorted().map { batches[$0]! }
+        }
+    }
+
+    var description: String { self == .asWritten ? "as written" : "one event per batch" }
+}
+
+/// One example of an `examples.yaml`.
+struct Example {
+    struct Event {
+        var type: String
+        var subject: String
+        var time: String
+        var actor: String
+        var region: String?
+        var data: JSONValue
+    }
+
+    var name: String
+    var events: [Event]
+    var batches: [Int]
+    var rows: [[String: String?]]
+
+    /// The events as the projector would consume them: canonical CloudEvents with personal
+    /// fields sealed under the person's key, at increasing offsets and positions.
+    func batchEvents(stack: ProjectorTestStack) async throws -> [BatchEvent] {
+        var offsets: [String: Int64] = [:]
+        var result: [BatchEvent] = []
+        for (index, event) in events.enumerated() {
+            let canonical = event.type.hasPrefix("onewindow.case.") ? "case"
+                : event.type == "onewindow.housing.unit-registered.v1" ? "housing" : "person"
+            var data = event.data
+            var members: [(String, JSONValue)] = [
+                ("specversion", .string("1.0")), ("id", .string("example-\(index)")), ("source", .string("/examples")),
+                ("type", .string(event.type)), ("time", .string(event.time)), ("datacontenttype", .string("application/json")),
+                ("subject", .string(event.subject)), ("actor", .string(event.actor)),
+            ]
+            if let region = event.region { members.append(("region", .string(region))) }
+            members.append(("position", .number(Double(index + 1))))
+            if canonical == "person", let person = UUID(uuidString: event.subject) {
+                members.append(("personid", .string(event.subject.lowercased())))
+                data = try PersonalFields.protect(data, with: try await stack.key(for: person))
+            }
+            members.append(("data", data))
+            let value = String(decoding: JSONValue.object(Dictionary(uniqueKeysWithValues: members)).encoded(), as: UTF8.self)
+            let topic = stack.naming.name(of: CanonicalTopicName(canonical))
+            let offset = offsets[topic, default: 0]
+            offsets[topic] = offset + 1
+            result.append(BatchEvent(topic: topic, partition: 0, offset: offset, canonical: canonical, subject: event.subject,
+                                     type: event.type, eventID: "example-\(index)", position: Int64(index + 1),
+                                     time: event.time, value: value))
+        }
+        return result
+    }
+}
+
+import Relay
+
+func CanonicalTopicName(_ name: String) -> CanonicalTopic { CanonicalTopic(rawValue: name)! }
+
+/// Reads `examples.yaml` keeping scalars as written (a date stays the text `2026-03-01`).
+enum ExampleFile {
+    static func url(of definition: ProjectionDefinition) -> URL {
+        ProjectorTestStack.repositoryRoot.appendingPathComponent("Projections")
+            .appendingPathComponent(definition.name.split(separator: ".")[0].description)
+            .appendingPathComponent(definition.name.split(separator: ".")[1].description)
+            .appendingPathComponent("examples.yaml")
+    }
+
+    struct Malformed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func load(_ definition: ProjectionDefinition) throws -> [Example] {
+        let text = try String(contentsOf: url(of: definition), encoding: .utf8)
+        guard let root = try Yams.compose(yaml: text), case .sequence(let items) = root else {
+            throw Malformed(description: "\(definition.name): examples.yaml is not a list")
+        }
+        return try items.map { item in
+            guard let name = item["name"]?.string, case .sequence(let events)? = item["events"], case .sequence(let rows)? = item["rows"] else {
+                throw Malformed(description: "\(definition.name): an example needs name, events and rows")
+            }
+            var parsed: [Example.Event] = []
+            var batches: [Int] = []
+            for event in events {
+                guard let type = event["type"]?.string, let subject = event["subject"]?.string, let time = event["time"]?.string,
+                      let data = event["data"] else {
+                    throw Malformed(description: "\(definition.name) / \(name): an event needs type, subject, time and data")
+                }
+                parsed.append(Example.Event(type: type, subject: subject, time: time, actor: event["actor"]?.string ?? "public-security",
+                                            region: event["region"]?.string, data: json(data)))
+                batches.append(event["batch"]?.int ?? 1)
+            }
+            let expected: [[String: String?]] = try rows.map { row in
+                guard case .mapping(let pairs) = row else { throw Malformed(description: "\(definition.name) / \(name): a row is not a mapping") }
+                var values: [String: String?] = [:]
+                for (key, value) in pairs {
+                    guard let column = key.string else { continue }
+                    guard definition.column(column) != nil else {
+                        throw Malformed(description: "\(definition.name) / \(name): \(column) is not a column of the view")
+                    }
+                    values[column] = value.tag.description.hasSuffix(":null") ? .some(nil) : .some(value.string ?? "")
+                }
+                return values
+            }
+            return Example(name: name, events: parsed, batches: batches, rows: expected)
+        }
+    }
+
+    /// A YAML node as JSON: plain scalars by their resolved tag, everything else as strings.
+    static func json(_ node: Node) -> JSONValue {
+        switch node {
+        case .mapping(let pairs):
+            var members: [String: JSONValue] = [:]
+            for (key, value) in pairs { members[key.string ?? ""] = json(value) }
+            return .object(members)
+        case .sequence(let items):
+            return .array(items.map(json))
+        case .scalar(let scalar):
+            let tag = node.tag.description
+            if tag.hasSuffix(":null") { return .null }
+            if tag.hasSuffix(":bool") { return .bool(node.bool ?? false) }
+            if tag.hasSuffix(":int") || tag.hasSuffix(":float") { return Double(scalar.string).map(JSONValue.number) ?? .string(scalar.string) }
+            return .string(scalar.string)
+        case .alias:
+            return .null
+        }
+    }
+}
+
+enum ExampleRows {
+    /// What differs between the expected rows (each listing the columns it checks) and the
+    /// view's rows; empty when every expected row matches a distinct actual row and the
+    /// counts agree.
+    static func compare(expected: [[String: String?]], actual: [[String: String?]]) -> [String] {
+        var problems: [String] = []
+        if expected.count != actual.count { problems.append("expected \(expected.count) rows, the view has \(actual.count): \(render(actual))") }
+        var unused = Array(actual.indices)
+        for row in expected {
+            if let match = unused.firstIndex(where: { index in row.allSatisfy { actual[index][$0.key] == $0.value } }) {
+                unused.remove(at: match)
+            } else {
+                problems.append("no row matches \(render([row])) among \(render(actual))")
+            }
+        }
+        return problems
+    }
+
+    static func render(_ rows: [[String: String?]]) -> String {
+        rows.map { row in "{" + row.keys.sorted().map { "\($0): \(row[$0]!.map { $0 } ?? "null")" }.joined(separator: ", ") + "}" }
+            .joined(separator: " ")
+    }
+}

@@ -1,0 +1,112 @@
+import Domain
+import Foundation
+import Kafka
+import PostgresNIO
+@testable import Projector
+import Relay
+import ServiceLifecycle
+import Store
+import Testing
+
+@Suite("Projector service on the broker")
+struct ProjectorServiceTests {
+    static var police: [ProjectionDefinition] { ProjectorTestStack.catalog.definitions(ofDepartment: "police") }
+
+    func service(_ stack: ProjectorTestStack, _ definitions: [ProjectionDefinition]) -> ProjectorService {
+        var settings = ProjectorSettings(kafka: stack.kafka, naming: stack.naming, store: stack.store)
+        settings.checkInterval = .milliseconds(200)
+        settings.batchSize = 2_000
+        return ProjectorService(definitions: definitions, client: stack.client, namespace: stack.namespace,
+                                protection: stack.protection, settings: settings, logger: stack.logger)
+    }
+
+    func count(_ stack: ProjectorTestStack, _ definition: ProjectionDefinition, where condition: String = "true") async throws -> Int {
+        let rows = try await stack.client.collect(PostgresQuery(unsafeSQL:
+            "SELECT count(*) FROM \(stack.namespace.viewSchema(definition)).\(definition.sqlName) WHERE \(condition)"), logger: stack.logger)
+        return Int(try rows[0].decode(Int64.self))
+    }
+
+    /// Runs `service` alongside `body`, then stops it.
+    func running<T: Sendable>(_ service: ProjectorService, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    @Test func aPoisonEventIsParkedWithItsReasonAndLaterEventsStillApply() async throws {
+        try await ProjectorTestStack.with { stack in
+            let feed = CanonicalFeed(stack: stack)
+            try await feed.ensureTopics()
+            var events = CanonicalFeed.city(people: 40).filter { $0.type == "onewindow.resident.registered.v1" }
+            // One registration whose arrival date PostgreSQL cannot read, in the middle.
+            guard case .object(var data) = events[20].data else { Issue.record("no data"); return }
+            data["arrivedOn"] = .string("2026-02-31")
+            events[20].data = .object(data)
+            let published = events
+            try await feed.withProducer { try await feed.publish(published, producer: $0) }
+            let residents = try #require(Self.police.first { $0.name == "police.residents" })
+            let caughtUp = try await running(service(stack, [residents])) {
+                try await eventually { (try? await count(stack, residents)) == 39 }
+            }
+            #expect(caughtUp)
+            let parked = try await stack.client.collect(
+                "SELECT event_id, reason FROM \(unescaped: stack.namespace.bookkeeping.rawValue).parked", logger: stack.logger)
+            #expect(parked.count == 1)
+            let (id, reason) = try parked[0].decode((String?, String).self)
+            #expect(id == "feed-21")
+            #expect(reason.contains("date"), "the reason is PostgreSQL's: \(reason)")
+            let status = try await ProjectionStatusReader(registry: stack.registry, kafka: stack.kafka, naming: stack.naming,
+                                                          logger: stack.logger).read([residents])
+            #expect(status.map(\.parked) == [1])
+            #expect(status.map(\.applied) == [39])
+            #expect(status.first?.lastPosition == 40)
+        }
+    }
+
+    @Test func aRebuildWhileEventsKeepArrivingSwitchesWithoutLosingAnEvent() async throws {
+        try await ProjectorTestStack.with { stack in
+            let feed = CanonicalFeed(stack: stack)
+            try await feed.ensureTopics()
+            let first = CanonicalFeed.city(people: 400, seed: 1, idPrefix: "00000001")
+            let second = CanonicalFeed.city(people: 400, seed: 2, idPrefix: "00000002")
+            let residents = try #require(Self.police.first { $0.name == "police.residents" })
+            let projector = service(stack, Self.police)
+            try await feed.withProducer { try await feed.publish(first, producer: $0) }
+            try await running(projector) { () async throws in
+                #expect(try await eventually { (try? await count(stack, residents)) == 400 })
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // Events keep arriving, in small chunks, during the rebuild.
+                    group.addTask {
+                        try await feed.withProducer { producer in
+                            for start in stride(from: 0, to: second.count, by: 50) {
+                                try await feed.publish(Array(second[start..<min(start + 50, second.count)]),
+                                                       firstPosition: first.count + start + 1, producer: producer)
+                                try await Task.sleep(for: .milliseconds(20))
+                            }
+                        }
+                    }
+                    group.addTask { _ = try await projector.rebuild(residents) }
+                    try await group.waitForAll()
+                }
+                let versions = try await stack.registry.versions(of: residents.name)
+                #expect(versions.live?.version == 2)
+                #expect(versions.building == nil)
+                #expect(try await eventually { (try? await count(stack, residents)) == 800 })
+                #expect(try await count(stack, residents, where: "status = 'departed'") == 160)
+            }
+            // The rebuilt version equals a clean build of everything (a third version).
+            let rebuilt = try await stack.contents(of: residents)
+            let clean = try await running(service(stack, [])) { try await projector.rebuild(residents) }
+            #expect(clean.version == 3)
+            #expect(try await stack.contents(of: residents).sortedRows == rebuilt.sortedRows)
+        }
+    }
+}
+
+extension Array where Element == [String: String?] {
+    var sortedRows: [String] {
+        map { row in row.keys.sorted().map { "\($0)=\(row[$0]!.map { $0 } ?? "null")" }.joined(separator: "|") }.sorted()
+    }
+}
