@@ -19,6 +19,8 @@ struct ProjectorTestStack: Sendable {
     let namespace: ReadModelNamespace
     let store: StoreConfiguration
     let protection: DataProtection
+    /// The master key of `protection`, base64 (for a projector started as a process).
+    let masterKey: String
     let brokers: String
     let naming: TopicNaming
     let logger: Logger
@@ -51,10 +53,11 @@ struct ProjectorTestStack: Sendable {
         logger.logLevel = .error
         let client = PostgresClient(configuration: try DatabaseURL(url).clientConfiguration(maximumConnections: 8), backgroundLogger: logger)
         let suffix = uniqueSuffix(10)
+        let master = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let stack = ProjectorTestStack(
             client: client, namespace: try ReadModelNamespace(prefix: "t\(suffix)_"),
             store: StoreConfiguration(schema: try SchemaName("t\(suffix)_store")),
-            protection: try DataProtection(masterKey: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })),
+            protection: try DataProtection(masterKey: master), masterKey: master.base64EncodedString(),
             brokers: brokers, naming: TopicNaming(prefix: "projtest-\(suffix)"), logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
