@@ -65,6 +65,37 @@ struct ProjectorServiceTests {
         }
     }
 
+    @Test func monitoringFlowsNeverShowsACountBetweenOneAndFour() async throws {
+        try await ProjectorTestStack.with { stack in
+            let feed = CanonicalFeed(stack: stack)
+            try await feed.ensureTopics()
+            let events = CanonicalFeed.city(people: 600, seed: 7)
+            try await feed.withProducer { try await feed.publish(events, producer: $0) }
+            let flows = try #require(ProjectorTestStack.catalog.definition(named: "monitoring.flows"))
+            let consumed = try await running(service(stack, [flows])) {
+                try await eventually {
+                    let rows = try await stack.client.collect(
+                        "SELECT coalesce(sum(applied), 0)::bigint FROM \(unescaped: stack.namespace.bookkeeping.rawValue).progress",
+                        logger: stack.logger)
+                    return try rows[0].decode(Int64.self) == Int64(events.count)
+                }
+            }
+            #expect(consumed)
+            let rows = try await stack.contents(of: flows)
+            #expect(!rows.isEmpty)
+            var shown = 0
+            for row in rows {
+                for column in ["arrivals", "departures", "residents"] {
+                    guard let text = row[column] ?? nil else { continue }
+                    let value = try #require(Int(text))
+                    #expect(value == 0 || value >= 5, "\(column) = \(value) in \(row)")
+                    if value >= 5 { shown += 1 }
+                }
+            }
+            #expect(shown > 0, "some counts are large enough to show")
+        }
+    }
+
     @Test func aRebuildWhileEventsKeepArrivingSwitchesWithoutLosingAnEvent() async throws {
         try await ProjectorTestStack.with { stack in
             let feed = CanonicalFeed(stack: stack)
