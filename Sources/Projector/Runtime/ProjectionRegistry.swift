@@ -189,6 +189,8 @@ public struct ProjectionRegistry: Sendable {
     private func replaceView(_ definition: ProjectionDefinition, schema target: String, _ connection: PostgresConnection) async throws {
         let select = definition.viewSQL.replacingOccurrences(of: "{{schema}}", with: target)
         let views = namespace.viewSchema(definition)
+        // Projections of one department start together; CREATE SCHEMA IF NOT EXISTS races.
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('onewindow.projector.schema.' || \(views)))", logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(views)"), logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "DROP VIEW IF EXISTS \(views).\(definition.sqlName)"), logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE VIEW \(views).\(definition.sqlName) AS \(select)"), logger: logger)
