@@ -31,7 +31,7 @@ struct ExamplesTests {
                     let applier = BatchApplier(definition: definition, version: version, registry: stack.registry,
                                                revealer: definition.reveal ? stack.revealer : nil, logger: stack.logger)
                     let events = try await example.batchEvents(stack: stack)
-                    for batch in batching.split(events, declared: example.batches) {
+                    for batch in batching.split(events) {
                         let outcome = try await applier.apply(batch)
                         #expect(outcome.parked == 0, "\(name) / \(example.name): an event was parked")
                     }
@@ -47,13 +47,18 @@ struct ExamplesTests {
 enum Batching: CustomStringConvertible {
     case asWritten, oneEventPerBatch
 
-    func split(_ events: [BatchEvent], declared: [Int]) -> [[BatchEvent]] {
+    /// `events` come in topic order, batch by batch (see ``Example/batchEvents(stack:)``).
+    func split(_ events: [(batch: Int, event: BatchEvent)]) -> [[BatchEvent]] {
         switch self {
-        case .oneEventPerBatch: return events.map { [$0] }
+        case .oneEventPerBatch: return events.map { [$0.event] }
         case .asWritten:
-            var batches: [Int: [BatchEvent]] = [:]
-            for (event, batch) in zip(events, declared) { batches[batch, default: []].append(event) }
-            return batches.keys.sorted().map { batches[$0]! }
+            var batches: [[BatchEvent]] = []
+            var current: Int?
+            for (batch, event) in events {
+                if batch != current { batches.append([]); current = batch }
+                batches[batches.count - 1].append(event)
+            }
+            return batches
         }
     }
 
@@ -77,11 +82,13 @@ struct Example {
     var rows: [[String: String?]]
 
     /// The events as the projector would consume them: canonical CloudEvents with personal
-    /// fields sealed under the person's key, at increasing offsets and positions.
-    func batchEvents(stack: ProjectorTestStack) async throws -> [BatchEvent] {
+    /// fields sealed under the person's key, in topic order: batch 1's events first (in the
+    /// order written), then batch 2's, at increasing offsets and positions.
+    func batchEvents(stack: ProjectorTestStack) async throws -> [(batch: Int, event: BatchEvent)] {
         var offsets: [String: Int64] = [:]
-        var result: [BatchEvent] = []
-        for (index, event) in events.enumerated() {
+        var result: [(batch: Int, event: BatchEvent)] = []
+        let ordered = zip(batches, events).enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+        for (index, (batch, event)) in ordered.map({ $0.element }).enumerated() {
             let canonical = event.type.hasPrefix("onewindow.case.") ? "case"
                 : event.type == "onewindow.housing.unit-registered.v1" ? "housing" : "person"
             var data = event.data
@@ -101,9 +108,9 @@ struct Example {
             let topic = stack.naming.name(of: CanonicalTopicName(canonical))
             let offset = offsets[topic, default: 0]
             offsets[topic] = offset + 1
-            result.append(BatchEvent(topic: topic, partition: 0, offset: offset, canonical: canonical, subject: event.subject,
-                                     type: event.type, eventID: "example-\(index)", position: Int64(index + 1),
-                                     time: event.time, value: value))
+            result.append((batch, BatchEvent(topic: topic, partition: 0, offset: offset, canonical: canonical, subject: event.subject,
+                                             type: event.type, eventID: "example-\(index)", position: Int64(index + 1),
+                                             time: event.time, value: value)))
         }
         return result
     }
