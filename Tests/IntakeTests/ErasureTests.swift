@@ -48,7 +48,9 @@ struct ErasureTests {
             #expect(try await stack.keys.wrappedKey(of: person) == nil)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.identity_index WHERE person_id = '\(person)'") == 0)
             #expect(Self.leaked(try await Self.everyRow(stack)) == [])
-            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 1)
+            // The registration, and the erasure itself as a fact in the person's stream.
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 2)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events WHERE type = 'onewindow.person.erased.v1' AND stream = '\(person.uuidString.lowercased())'") == 1)
 
             // The same identity now resolves to a new person.
             let again = example.event.setting(["id"], to: .string("after-erase"))
