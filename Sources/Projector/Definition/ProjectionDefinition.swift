@@ -175,9 +175,11 @@ extension ProjectionDefinition {
             && text.utf8.count <= 24
     }
 
+    /// An ASCII letter followed by ASCII letters and digits, at most 48 (`personId`).
     static func isColumnName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.properties.isASCIIHexDigit || CharacterSet.letters.contains(first),
-              !("0"..."9").contains(String(first)) else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0)) } && text.count <= 48
+        let isLetter = { (b: UInt8) in (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b | 0x20) }
+        let isDigit = { (b: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+        guard let first = text.utf8.first, isLetter(first), text.utf8.count <= 48 else { return false }
+        return text.utf8.allSatisfy { isLetter($0) || isDigit($0) }
     }
 }

@@ -103,17 +103,10 @@ struct BatchApplier: Sendable {
                     next[topic, default: [:]][partition] = offset
                 }
 
+                // Keep only what this version has not consumed; `advanced` ends as the new offsets.
                 var fresh: [BatchEvent] = []
                 var advanced = next
-                for event in events {
-                    let stored = next[event.topic]?[event.partition] ?? 0
-                    guard event.offset >= stored else { continue }
-                    let already = advanced[event.topic]?[event.partition] ?? 0
-                    guard event.offset >= already else { continue }
-                    if event.offset > already, already == stored, fresh.allSatisfy({ $0.topic != event.topic || $0.partition != event.partition }) {
-                        logger.debug("offset gap", metadata: ["topic": "\(event.topic)", "partition": "\(event.partition)",
-                                                              "stored": "\(stored)", "first": "\(event.offset)"])
-                    }
+                for event in events where event.offset >= advanced[event.topic]?[event.partition] ?? 0 {
                     fresh.append(event)
                     advanced[event.topic, default: [:]][event.partition] = event.offset + 1
                 }
