@@ -23,8 +23,13 @@ struct CrashTests {
         environment["ONEWINDOW_DATA_KEY"] = stack.masterKey
         environment["ONEWINDOW_TOKEN_SECRET"] = String(repeating: "t", count: 40)
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // Its log, for when a run does not catch up: /tmp/onewindow-crash-test-<prefix>.log
+        let log = URL(fileURLWithPath: "/tmp/onewindow-crash-test-\(stack.namespace.prefix)log")
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
         return process
     }

@@ -22,3 +22,20 @@ struct RoundsTests {
         #expect(rounds[0].count == 50)
     }
 }
+
+@Suite("Consumer groups")
+struct ConsumerGroupNameTests {
+    @Test func twoEnvironmentsOnOneBrokerNeverShareAGroup() throws {
+        let residents = try #require(ProjectorTestStack.catalog.definition(named: "police.residents"))
+        let live = try ReadModelNamespace()
+        let staging = try ReadModelNamespace(prefix: "staging_")
+        let names = [
+            live.groupID(residents, version: 1, topicPrefix: "onewindow"),
+            live.groupID(residents, version: 2, topicPrefix: "onewindow"),
+            live.groupID(residents, version: 1, topicPrefix: "other"),
+            staging.groupID(residents, version: 1, topicPrefix: "onewindow"),
+        ]
+        #expect(Set(names).count == names.count)
+        #expect(names[0] == "onewindow.projector.police.residents.v1")
+    }
+}

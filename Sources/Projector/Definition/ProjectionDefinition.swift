@@ -31,9 +31,6 @@ public struct ProjectionDefinition: Sendable, Hashable {
 
     /// The schema of version `version`: `proj_<department>_<view>_v<N>`.
     public func schemaName(version: Int) -> String { "proj_\(department)_\(sqlName)_v\(version)" }
-
-    /// The consumer group of version `version`.
-    public func groupID(version: Int) -> String { "onewindow.projector.\(name).v\(version)" }
 }
 
 /// A column of a view.

@@ -24,4 +24,11 @@ public struct ReadModelNamespace: Sendable, Hashable {
     public func versionSchema(_ definition: ProjectionDefinition, version: Int) -> String {
         prefix + definition.schemaName(version: version)
     }
+
+    /// The consumer group of one version. It names the topic prefix and this namespace too:
+    /// two environments sharing a broker (or two tests) must never share a group, or one
+    /// would be handed the other's partitions.
+    public func groupID(_ definition: ProjectionDefinition, version: Int, topicPrefix: String) -> String {
+        "\(topicPrefix).projector.\(prefix)\(definition.name).v\(version)"
+    }
 }

@@ -24,7 +24,7 @@ struct ProjectionWorker: Sendable {
 
     func run() async throws {
         let topics = definition.topics.map { naming.name(of: $0) }
-        var configuration = KafkaConsumerConfiguration(client: kafka, groupID: definition.groupID(version: version.version))
+        var configuration = KafkaConsumerConfiguration(client: kafka, groupID: registry.namespace.groupID(definition, version: version.version, topicPrefix: naming.prefix))
         configuration.offsetReset = .earliest
         configuration.sessionTimeoutMilliseconds = 10_000
         let (registry, definition, version) = (self.registry, self.definition, self.version)
