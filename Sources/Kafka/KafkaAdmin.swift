@@ -43,6 +43,36 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// Deletes a topic and its records; a topic that does not exist is fine.
+    public func deleteTopic(_ name: String, timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        let handle = self.handle
+        let ms = timeout.milliseconds
+        try await worker.run { () throws(KafkaError) in
+            guard let topic = rd_kafka_DeleteTopic_new(name) else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "delete topic \(name): invalid name")
+            }
+            defer { rd_kafka_DeleteTopic_destroy(topic) }
+            let queue = rd_kafka_queue_new(handle.pointer)
+            defer { rd_kafka_queue_destroy(queue) }
+            var topics: [OpaquePointer?] = [topic]
+            rd_kafka_DeleteTopics(handle.pointer, &topics, 1, nil, queue)
+            guard let event = rd_kafka_queue_poll(queue, ms) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, detail: "delete topic \(name)")
+            }
+            defer { rd_kafka_event_destroy(event) }
+            let err = rd_kafka_event_error(event)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, detail: "delete topic \(name)") }
+            var count = 0
+            let results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count)
+            for i in 0..<count {
+                let topicErr = rd_kafka_topic_result_error(results![i])
+                if topicErr != RD_KAFKA_RESP_ERR_NO_ERROR && topicErr != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
+                    throw KafkaError(topicErr, detail: "delete topic \(name)")
+                }
+            }
+        }
+    }
+
     /// Asks the cluster for its brokers; returns how many answered the metadata request.
     /// - Throws: a retriable `KafkaError` (`_TRANSPORT`, `_TIMED_OUT`) when none is reachable.
     public func brokerCount(timeout: Duration = .seconds(2)) async throws(KafkaError) -> Int {

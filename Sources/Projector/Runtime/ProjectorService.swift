@@ -51,16 +51,21 @@ public final class ProjectorService: Service, Sendable {
         self.logger = logger
     }
 
+    /// Runs until cancelled or until graceful shutdown, which are a clean end (not an error).
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for definition in self.definitions {
-                    let runner = self.runner(definition)
-                    group.addTask { try await runner.run(until: .cancelled) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for definition in self.definitions {
+                        let runner = self.runner(definition)
+                        group.addTask { try await runner.run(until: .cancelled) }
+                    }
+                    group.addTask { try await self.measureLag() }
+                    try await group.waitForAll()
                 }
-                group.addTask { try await self.measureLag() }
-                try await group.waitForAll()
             }
+        } catch is CancellationError {
+            logger.info("projector stopped")
         }
     }
 

@@ -3,8 +3,8 @@ import Foundation
 /// RFC 3339 timestamps in UTC with the store's microsecond precision (trailing zeros of the
 /// fraction dropped), e.g. `2026-03-01T01:30:00.25Z`. Plain arithmetic (Howard Hinnant's
 /// days-to-civil) rather than a formatter: it runs once per relayed event.
-enum RFC3339 {
-    static func format(_ date: Date) -> String {
+package enum RFC3339 {
+    package static func format(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var whole = Int64(interval.rounded(.down))
         var micros = Int64(((interval - interval.rounded(.down)) * 1_000_000).rounded())
@@ -20,6 +20,11 @@ enum RFC3339 {
             text += "." + fraction
         }
         return text + "Z"
+    }
+
+    /// The calendar day (`2026-03-01`) of `date` in UTC.
+    package static func day(_ date: Date) -> String {
+        String(format(date).prefix(10))
     }
 
     /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01.

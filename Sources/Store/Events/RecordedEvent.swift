@@ -23,6 +23,15 @@ public struct RecordedEvent: Sendable, Equatable {
         e.actor, e.region, e.data::text, e.metadata::text
         """
 
+    /// An event built in memory (the rebuild benchmark's synthetic city).
+    package init(position: Int64, stream: String, streamVersion: Int64, id: String, source: String, type: String,
+                 time: Date, recordedAt: Date, actor: String, region: String?, data: Data, metadata: Data) {
+        (self.position, self.stream, self.streamVersion, self.id, self.source, self.type) =
+            (position, stream, streamVersion, id, source, type)
+        (self.time, self.recordedAt, self.actor, self.region, self.data, self.metadata) =
+            (time, recordedAt, actor, region, data, metadata)
+    }
+
     /// Decodes the ``columns`` found in `row` after its first `skipping` columns.
     init(row: PostgresRow, skipping offset: Int = 0) throws {
         let cells = row.makeRandomAccess()

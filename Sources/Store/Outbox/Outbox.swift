@@ -10,6 +10,10 @@ public struct OutboxMessage: Sendable, Equatable {
 
     /// The event's global position; progress is marked in these terms.
     public var position: Int64 { event.position }
+
+    package init(topic: String, key: String, event: RecordedEvent) {
+        (self.topic, self.key, self.event) = (topic, key, event)
+    }
 }
 
 /// The transactional outbox, read by the relay: messages in position order, gap-free, and a

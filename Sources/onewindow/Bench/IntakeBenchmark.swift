@@ -88,28 +88,28 @@ struct IntakeBenchmark {
             tasks.addTask { try await group.run() }
             do {
                 baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
-                var cpu = Self.cpuSeconds()
-                var pg = Self.postgresCPUSeconds()
+                var cpu = Measure.cpuSeconds()
+                var pg = Measure.postgresCPUSeconds()
                 rows.append(try await self.http(httpEvents, port: port, token: token, client: parts.postgres,
                                                 schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = Self.cpuSeconds() - cpu
-                rows[rows.count - 1].postgresCPU = Self.postgresCPUSeconds() - pg
-                cpu = Self.cpuSeconds()
-                pg = Self.postgresCPUSeconds()
+                rows[rows.count - 1].cpu = Measure.cpuSeconds() - cpu
+                rows[rows.count - 1].postgresCPU = Measure.postgresCPUSeconds() - pg
+                cpu = Measure.cpuSeconds()
+                pg = Measure.postgresCPUSeconds()
                 rows.append(try await self.direct(directEvents, pipeline: pipeline, prefix: "direct-\(suffix)",
                                                   client: parts.postgres, schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = Self.cpuSeconds() - cpu
-                rows[rows.count - 1].postgresCPU = Self.postgresCPUSeconds() - pg
+                rows[rows.count - 1].cpu = Measure.cpuSeconds() - cpu
+                rows[rows.count - 1].postgresCPU = Measure.postgresCPUSeconds() - pg
                 try await self.fillIngest(kafkaEvents, topic: IntakeTopics(prefix: environment.topicPrefix).ingest, parts: parts)
-                cpu = Self.cpuSeconds()
-                pg = Self.postgresCPUSeconds()
+                cpu = Measure.cpuSeconds()
+                pg = Measure.postgresCPUSeconds()
                 let start = ContinuousClock.now
                 let wallStart = Date()
                 await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
                 let end = try await waitUntilRelayed(count: events, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                      schema: store.schema, published: published)
-                cpu = Self.cpuSeconds() - cpu
-                pg = Self.postgresCPUSeconds() - pg
+                cpu = Measure.cpuSeconds() - cpu
+                pg = Measure.postgresCPUSeconds() - pg
                 let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
                 let total = (end - start).seconds
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
@@ -127,7 +127,7 @@ struct IntakeBenchmark {
             try await tasks.waitForAll()
         }
         try await dropSchema(store.schema)
-        return (rows, baseline, Self.peakRSSKiB())
+        return (rows, baseline, Measure.peakRSSKiB())
     }
 
     private func dropSchema(_ schema: SchemaName) async throws {
@@ -142,10 +142,10 @@ struct IntakeBenchmark {
         let texts = events.map { String(decoding: $0, as: UTF8.self) }
         return try await client.withConnection { connection in
             let start = ContinuousClock.now
-            let (cpu, pg) = (Self.cpuSeconds(), Self.postgresCPUSeconds())
+            let (cpu, pg) = (Measure.cpuSeconds(), Measure.postgresCPUSeconds())
             defer {
                 print(String(format: "  baseline: %.2f s, CPU s of this process %.1f, of PostgreSQL %.1f", (ContinuousClock.now - start).seconds,
-                             Self.cpuSeconds() - cpu, Self.postgresCPUSeconds() - pg))
+                             Measure.cpuSeconds() - cpu, Measure.postgresCPUSeconds() - pg))
             }
             for text in texts {
                 try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::jsonb)",

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Logging
+import Projector
 
 /// `onewindow bench …`: benchmarks with a same-run baseline.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks, each beside a baseline measured in the same run.",
-        subcommands: [KafkaBenchCommand.self, IntakeBenchCommand.self])
+        subcommands: [KafkaBenchCommand.self, IntakeBenchCommand.self, RebuildBenchCommand.self, LatencyBenchCommand.self])
 }
 
 struct KafkaBenchCommand: AsyncParsableCommand {
@@ -29,5 +31,52 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             rows += try await bench.measure(size: size, rounds: max(1, rounds))
         }
         print(KafkaBenchmark.table(rows, messages: messages, rounds: rounds))
+    }
+}
+
+struct RebuildBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Events/s into every read model from pre-filled canonical topics, beside a projector applying one event per transaction.")
+
+    @Option(help: "Synthetic events on the canonical topics (whole chunks of 2,000 people, so a few more).") var events = 1_000_000
+    @Option(help: "Events for the one-event-per-transaction baseline (the first chunks of the same city).") var baselineEvents = 20_000
+    @Option(help: "Records per batch (and transaction) of the batched projector.") var batchSize = 5_000
+
+    func run() async throws {
+        guard events > 0, baselineEvents > 0, batchSize > 0 else {
+            throw ValidationError("--events, --baseline-events and --batch-size must be positive")
+        }
+        let environment = try loadEnvironmentOrExit()
+        let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
+        let catalog = try configured { () throws(ConfigurationError) in try loadProjections() }
+        var logger = Logger(label: "bench.rebuild")
+        logger.logLevel = .warning
+        let bench = RebuildBenchmark(environment: environment, secrets: secrets, definitions: catalog.definitions, events: events,
+                                     baselineEvents: baselineEvents, batchSize: batchSize, logger: logger)
+        let result = try await bench.run()
+        print(RebuildBenchmark.table(result, definitions: catalog.definitions.count))
+    }
+}
+
+struct LatencyBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latency",
+        abstract: "Accepted → visible in police.residents, p50/p99, at a steady rate of single-event ingests.")
+
+    @Option(help: "Events per second offered (one registration per ingest call).") var rate = 1_000
+    @Option(help: "Seconds to send for.") var seconds = 30
+
+    func run() async throws {
+        guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
+        let environment = try loadEnvironmentOrExit()
+        let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
+        let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
+        let catalog = try configured { () throws(ConfigurationError) in try loadProjections() }
+        var logger = Logger(label: "bench.latency")
+        logger.logLevel = .warning
+        let bench = LatencyBenchmark(environment: environment, secrets: secrets, organizations: organizations,
+                                     definitions: catalog.definitions, rate: rate, seconds: seconds, logger: logger)
+        print(LatencyBenchmark.table(try await bench.run(), rate: rate, seconds: seconds))
     }
 }
