@@ -195,7 +195,7 @@ struct BatchApplier: Sendable {
                            coalesce(nullif(u.revealed, '')::jsonb, e->'data')
                     FROM unnest(\(seqs)::bigint[], \(canonical)::text[], \(subjects)::text[], \(values)::text[], \(revealed)::text[])
                          AS u(seq, topic, subject, raw, revealed),
-                         LATERAL (SELECT u.raw::jsonb AS e) AS j
+                         LATERAL (SELECT u.raw::jsonb AS e OFFSET 0) AS j  -- OFFSET 0: parse each event once, not once per column
                     """, logger: logger)
             } catch let error as PSQLError {
                 throw HandlerFailed(statement: -1, message: "the event cannot be staged: " + Self.message(error))
