@@ -18,6 +18,7 @@ struct ProjectionWorker: Sendable {
     let kafka: KafkaClientConfiguration
     let naming: TopicNaming
     let batchSize: Int
+    let fetchWaitMilliseconds: Int
     let logger: Logger
     /// Told after every applied batch (tests and the rebuild command watch it).
     var onBatch: (@Sendable (BatchApplier.Outcome) -> Void)? = nil
@@ -27,6 +28,7 @@ struct ProjectionWorker: Sendable {
         var configuration = KafkaConsumerConfiguration(client: kafka, groupID: registry.namespace.groupID(definition, version: version.version, topicPrefix: naming.prefix))
         configuration.offsetReset = .earliest
         configuration.sessionTimeoutMilliseconds = 10_000
+        configuration.fetchWaitMaxMilliseconds = fetchWaitMilliseconds
         let (registry, definition, version) = (self.registry, self.definition, self.version)
         let consumer = try KafkaConsumer(
             configuration: configuration, topics: topics,

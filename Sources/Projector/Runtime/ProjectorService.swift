@@ -17,6 +17,10 @@ public struct ProjectorSettings: Sendable {
     public var store: StoreConfiguration
     /// Records per batch (and so per transaction).
     public var batchSize = 5_000
+    /// The broker's longest wait for new records per fetch (`fetch.wait.max.ms`). Short, so a
+    /// new event reaches the view quickly on a broker that answers a fetch only when this
+    /// wait ends (Kafka answers as soon as data arrives; there it only bounds idle fetches).
+    public var fetchWaitMilliseconds = 10
     /// How often the live and building versions are checked (rebuilds, switches).
     public var checkInterval: Duration = .seconds(1)
     /// How often lag is measured for the metric.
@@ -189,7 +193,8 @@ struct ProjectionRunner: Sendable {
     private func worker(_ version: ProjectionVersion) -> ProjectionWorker {
         var worker = ProjectionWorker(
             definition: definition, version: version, registry: registry, revealer: revealer, kafka: settings.kafka,
-            naming: settings.naming, batchSize: settings.batchSize, logger: logger)
+            naming: settings.naming, batchSize: settings.batchSize, fetchWaitMilliseconds: settings.fetchWaitMilliseconds,
+            logger: logger)
         if let callback = onBatch {
             worker.onBatch = { @Sendable (outcome: BatchApplier.Outcome) in callback(outcome.applied, outcome.parked) }
         }

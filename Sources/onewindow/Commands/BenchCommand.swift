@@ -62,13 +62,14 @@ struct RebuildBenchCommand: AsyncParsableCommand {
 struct LatencyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
-        abstract: "Accepted → visible in police.residents, p50/p99, at a steady rate of single-event ingests.")
+        abstract: "Accepted → visible in police.residents, p50/p99, at a steady offered rate.")
 
-    @Option(help: "Events per second offered (one registration per ingest call).") var rate = 1_000
+    @Option(help: "Events per second offered (registrations of new people).") var rate = 1_000
     @Option(help: "Seconds to send for.") var seconds = 30
+    @Option(help: "Events per ingest call (as a department system batching its sends).") var batch = 10
 
     func run() async throws {
-        guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
+        guard rate > 0, seconds > 0, batch > 0 else { throw ValidationError("--rate, --seconds and --batch must be positive") }
         let environment = try loadEnvironmentOrExit()
         let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
         let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
@@ -76,7 +77,7 @@ struct LatencyBenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "bench.latency")
         logger.logLevel = .warning
         let bench = LatencyBenchmark(environment: environment, secrets: secrets, organizations: organizations,
-                                     definitions: catalog.definitions, rate: rate, seconds: seconds, logger: logger)
-        print(LatencyBenchmark.table(try await bench.run(), rate: rate, seconds: seconds))
+                                     definitions: catalog.definitions, rate: rate, seconds: seconds, batch: batch, logger: logger)
+        print(LatencyBenchmark.table(try await bench.run(), rate: rate, seconds: seconds, batch: batch))
     }
 }
