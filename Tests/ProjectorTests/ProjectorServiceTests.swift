@@ -35,6 +35,23 @@ struct ProjectorServiceTests {
         }
     }
 
+    /// In a ServiceGroup (as `dev` and `serve projector` run it), graceful shutdown is a clean
+    /// end: a service that threw CancellationError there would read as a failed service.
+    @Test func gracefulShutdownEndsTheServiceWithoutAnError() async throws {
+        try await ProjectorTestStack.with { stack in
+            try await CanonicalFeed(stack: stack).ensureTopics()
+            let residents = try #require(Self.police.first { $0.name == "police.residents" })
+            let group = ServiceGroup(configuration: .init(services: [.init(service: service(stack, [residents]))], logger: stack.logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                // Running: the live version exists once the runner has started.
+                #expect(try await eventually { (try? await stack.registry.versions(of: residents.name).live) != nil })
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()  // a service that threw would surface here as the group's error
+            }
+        }
+    }
+
     @Test func aPoisonEventIsParkedWithItsReasonAndLaterEventsStillApply() async throws {
         try await ProjectorTestStack.with { stack in
             let feed = CanonicalFeed(stack: stack)
