@@ -87,6 +87,22 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// The names of every topic the cluster has (a metadata request for all topics, which
+    /// never creates one, unlike asking about a single name on a broker that auto-creates).
+    public func topicNames(timeout: Duration = .seconds(10)) async throws(KafkaError) -> Set<String> {
+        let handle = self.handle
+        let ms = timeout.milliseconds
+        return try await worker.run { () throws(KafkaError) -> Set<String> in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let err = rd_kafka_metadata(handle.pointer, 1, nil, &metadata, ms)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, detail: "cluster metadata") }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            var names: Set<String> = []
+            for i in 0..<Int(metadata.pointee.topic_cnt) { names.insert(String(cString: metadata.pointee.topics[i].topic)) }
+            return names
+        }
+    }
+
     /// The number of partitions of a topic.
     /// - Throws: `_UNKNOWN_TOPIC`/`UNKNOWN_TOPIC_OR_PART` when it does not exist.
     public func partitionCount(_ topic: String, timeout: Duration = .seconds(10)) async throws(KafkaError) -> Int32 {

@@ -30,9 +30,25 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .versionConflict: "stream is not at the expected version"
         case .partialDuplicate: "some events of the append are already stored"
         case .repeatedEventInAppend: "an append holds the same (source, id) twice"
-        case .migrationFailed(let schema, let version, _): "migration \(version) of schema \(schema) failed"
+        case .migrationFailed(let schema, let version, let underlying):
+            "migration \(version) of schema \(schema) failed: \(Self.cause(underlying))"
         case .invalidMigrationOrder(let schema): "migrations of schema \(schema) must be numbered 1, 2, 3, …"
         case .database(let sqlState, _): "database error (SQLSTATE \(sqlState ?? "unknown"))"
+        }
+    }
+
+    /// What went wrong, without PostgreSQL's message text (it can quote data): the SQLSTATE of
+    /// a refused statement, or the kind of failure and its transport error (e.g. connection
+    /// refused) when the server could not be reached.
+    static func cause(_ error: any Error) -> String {
+        switch error {
+        case let error as StoreError:
+            return error.description
+        case let error as PSQLError:
+            if let state = error.serverInfo?[.sqlState] { return "SQLSTATE \(state)" }
+            return error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
+        default:
+            return "\(type(of: error))"
         }
     }
 

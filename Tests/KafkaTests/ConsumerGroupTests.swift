@@ -152,6 +152,17 @@ struct ConsumerGroupTests {
         #expect(afterResume.count == 10)
     }
 
+    /// Benchmarks delete what they created; deleting twice (or a topic never made) is fine.
+    @Test func aDeletedTopicIsGoneAndDeletingItAgainIsFine() async throws {
+        let topic = try await stack.makeTopic(partitions: 2)
+        let admin = try KafkaAdmin(configuration: stack.client, logger: stack.logger)
+        _ = try await stack.withProducer { try await $0.send(KafkaOutgoingMessage(topic: topic, value: "x".bytes)) }
+        #expect(try await admin.topicNames().contains(topic))
+        try await admin.deleteTopic(topic)
+        #expect(try await admin.topicNames().contains(topic) == false)
+        try await admin.deleteTopic(topic)
+    }
+
     /// Sends one record at a time: tansu answers ListOffsets(latest) with the base offset of
     /// the last record *batch* + 1, so on it high-water marks are exact only for one-record
     /// batches (Apache Kafka counts records). Records themselves get exact offsets.

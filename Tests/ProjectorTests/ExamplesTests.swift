@@ -6,8 +6,11 @@ import Testing
 import Yams
 
 /// Every `examples.yaml` under `Projections/`, run through the real batch applier on
-/// PostgreSQL: as written, and again with every event in a batch of its own. Set-based
-/// handlers must give the same rows whichever way the events are batched.
+/// PostgreSQL: as written, again with every event in a batch of its own, and again with the
+/// subjects interleaved the other way round. Set-based handlers must give the same rows
+/// whichever way the events are batched, and whatever order events of different subjects
+/// arrive in: they live on different partitions, which a live version and its rebuild (or a
+/// projector restarted after a crash) consume in different interleavings.
 @Suite("Projection examples")
 struct ExamplesTests {
     static let definitionsWithExamples: [ProjectionDefinition] = ProjectorTestStack.catalog.definitions.filter {
@@ -25,7 +28,7 @@ struct ExamplesTests {
         let examples = try ExampleFile.load(definition)
         #expect(!examples.isEmpty)
         for example in examples {
-            for batching in [Batching.asWritten, .oneEventPerBatch] {
+            for batching in [Batching.asWritten, .oneEventPerBatch, .subjectsReversed] {
                 try await ProjectorTestStack.with { stack in
                     let version = try await stack.registry.ensureLive(definition)
                     let applier = BatchApplier(definition: definition, version: version, registry: stack.registry,
@@ -45,12 +48,20 @@ struct ExamplesTests {
 }
 
 enum Batching: CustomStringConvertible {
-    case asWritten, oneEventPerBatch
+    case asWritten, oneEventPerBatch, subjectsReversed
 
     /// `events` come in topic order, batch by batch (see ``Example/batchEvents(stack:)``).
     func split(_ events: [(batch: Int, event: BatchEvent)]) -> [[BatchEvent]] {
         switch self {
         case .oneEventPerBatch: return events.map { [$0.event] }
+        case .subjectsReversed:
+            // One event per batch; the subject seen last goes first, each subject's own
+            // events stay in their order (as on their partition).
+            var rank: [String: Int] = [:]
+            for (_, event) in events where rank[event.subject] == nil { rank[event.subject] = rank.count }
+            return events.enumerated()
+                .sorted { (-rank[$0.element.event.subject]!, $0.offset) < (-rank[$1.element.event.subject]!, $1.offset) }
+                .map { [$0.element.event] }
         case .asWritten:
             var batches: [[BatchEvent]] = []
             var current: Int?
@@ -62,7 +73,13 @@ enum Batching: CustomStringConvertible {
         }
     }
 
-    var description: String { self == .asWritten ? "as written" : "one event per batch" }
+    var description: String {
+        switch self {
+        case .asWritten: "as written"
+        case .oneEventPerBatch: "one event per batch"
+        case .subjectsReversed: "subjects interleaved the other way round"
+        }
+    }
 }
 
 /// One example of an `examples.yaml`.
@@ -83,9 +100,12 @@ struct Example {
 
     /// The events as the projector would consume them: canonical CloudEvents with personal
     /// fields sealed under the person's key, in topic order: batch 1's events first (in the
-    /// order written), then batch 2's, at increasing offsets and positions.
+    /// order written), then batch 2's, at increasing positions. Each subject has a partition
+    /// of its own (offsets count per partition), so any order that keeps each subject's
+    /// events in sequence is one a consumer could see.
     func batchEvents(stack: ProjectorTestStack) async throws -> [(batch: Int, event: BatchEvent)] {
         var offsets: [String: Int64] = [:]
+        var partitions: [String: Int32] = [:]
         var result: [(batch: Int, event: BatchEvent)] = []
         let ordered = zip(batches, events).enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
         for (index, (batch, event)) in ordered.map({ $0.element }).enumerated() {
@@ -106,9 +126,11 @@ struct Example {
             members.append(("data", data))
             let value = String(decoding: JSONValue.object(Dictionary(uniqueKeysWithValues: members)).encoded(), as: UTF8.self)
             let topic = stack.naming.name(of: CanonicalTopicName(canonical))
-            let offset = offsets[topic, default: 0]
-            offsets[topic] = offset + 1
-            result.append((batch, BatchEvent(topic: topic, partition: 0, offset: offset, canonical: canonical, subject: event.subject,
+            let partition = partitions[topic + " " + event.subject] ?? Int32(partitions.count)
+            partitions[topic + " " + event.subject] = partition
+            let offset = offsets["\(topic)[\(partition)]", default: 0]
+            offsets["\(topic)[\(partition)]"] = offset + 1
+            result.append((batch, BatchEvent(topic: topic, partition: partition, offset: offset, canonical: canonical, subject: event.subject,
                                              type: event.type, eventID: "example-\(index)", position: Int64(index + 1),
                                              time: event.time, value: value)))
         }

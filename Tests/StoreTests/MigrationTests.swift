@@ -66,8 +66,10 @@ struct MigrationTests {
             await #expect {
                 try await stack.migrator.migrate([set])
             } throws: { error in
-                if case StoreError.migrationFailed(_, let version, _) = error { return version == 2 }
-                return false
+                guard case StoreError.migrationFailed(_, let version, _) = error else { return false }
+                // The message names the SQLSTATE (undefined column), never PostgreSQL's text, which quotes names.
+                let text = "\(error)"
+                return version == 2 && text.hasSuffix("(SQLSTATE 42703)") && !text.contains("no_such_column")
             }
             let recorded = try await stack.count("SELECT count(*) FROM {schema}.schema_migrations")
             let tableB = try await stack.count("SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}' AND tablename = 'b'")

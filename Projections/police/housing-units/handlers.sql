@@ -44,13 +44,16 @@ ON CONFLICT (person_id) DO UPDATE SET
     resident        = EXCLUDED.resident,
     housing_unit_id = EXCLUDED.housing_unit_id;
 
--- Entering the new unit: counted per unit; a unit not registered yet is created from the
--- residence of its first new resident (the same whichever way the events are batched).
-INSERT INTO {{schema}}.units AS u (housing_unit_id, region, grid_id, occupants)
+-- Entering the new unit: counted per unit. A unit not registered yet takes the region and
+-- grid of the latest residence (by store position) that named it. Residents of one unit live
+-- on different partitions, so "the first one consumed" would differ between a live version
+-- and its rebuild; the latest by position is the same however the partitions interleave.
+INSERT INTO {{schema}}.units AS u (housing_unit_id, region, grid_id, occupants, named_at)
 SELECT p.housing_unit_id,
-       (array_agg(b.data #>> '{residence,region}' ORDER BY b.seq))[1],
-       (array_agg(b.data #>> '{residence,gridId}' ORDER BY b.seq))[1],
-       count(*)
+       (array_agg(b.data #>> '{residence,region}' ORDER BY b.position DESC NULLS LAST, b.seq DESC))[1],
+       (array_agg(b.data #>> '{residence,gridId}' ORDER BY b.position DESC NULLS LAST, b.seq DESC))[1],
+       count(*),
+       max(b.position)
 FROM batch b
 JOIN {{schema}}.people p ON p.person_id = b.person_id
 WHERE b.type IN ('onewindow.resident.registered.v1', 'onewindow.resident.moved.v1')
@@ -60,5 +63,8 @@ WHERE b.type IN ('onewindow.resident.registered.v1', 'onewindow.resident.moved.v
 GROUP BY p.housing_unit_id
 ON CONFLICT (housing_unit_id) DO UPDATE SET
     occupants = u.occupants + EXCLUDED.occupants,
-    region    = CASE WHEN u.registered THEN u.region ELSE coalesce(u.region, EXCLUDED.region) END,
-    grid_id   = CASE WHEN u.registered THEN u.grid_id ELSE coalesce(u.grid_id, EXCLUDED.grid_id) END;
+    region    = CASE WHEN u.registered OR coalesce(u.named_at, -1) > coalesce(EXCLUDED.named_at, -1)
+                     THEN u.region ELSE EXCLUDED.region END,
+    grid_id   = CASE WHEN u.registered OR coalesce(u.named_at, -1) > coalesce(EXCLUDED.named_at, -1)
+                     THEN u.grid_id ELSE EXCLUDED.grid_id END,
+    named_at  = greatest(u.named_at, EXCLUDED.named_at);

@@ -5,7 +5,10 @@ CREATE TABLE {{schema}}.units (
     grid_id         text,
     capacity        integer,
     registered      boolean NOT NULL DEFAULT false,
-    occupants       integer NOT NULL DEFAULT 0
+    occupants       integer NOT NULL DEFAULT 0,
+    -- The store position of the latest residence that named the unit: a unit not in the
+    -- registry takes that residence's region and grid, whatever order the partitions arrive in.
+    named_at        bigint
 );
 
 -- Each registered person's current unit (null: departed, or living outside a known unit).
