@@ -120,20 +120,14 @@ struct IntakeBenchmark {
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
-                try? await dropSchema(store.schema)
+                try? await BenchCleanup.run(suffix: String(suffix), topicPrefixes: [environment.topicPrefix], environment: environment, logger: logger)
                 throw error
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        try await dropSchema(store.schema)
+        try await BenchCleanup.run(suffix: String(suffix), topicPrefixes: [environment.topicPrefix], environment: environment, logger: logger)
         return (rows, baseline, Measure.peakRSSKiB())
-    }
-
-    private func dropSchema(_ schema: SchemaName) async throws {
-        try await withPostgres(environment, logger: logger) { client in
-            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
-        }
     }
 
     /// Single-row INSERTs of the events' JSON into a plain table, one statement each, sequential.

@@ -143,13 +143,13 @@ struct LatencyBenchmark {
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
-                try? await cleanUp(suffix: suffix, environment: environment, parts: parts)
+                try? await BenchCleanup.run(suffix: suffix, topicPrefixes: [environment.topicPrefix], environment: environment, logger: logger)
                 throw error
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        try await cleanUp(suffix: suffix, environment: environment, parts: parts)
+        try await BenchCleanup.run(suffix: suffix, topicPrefixes: [environment.topicPrefix], environment: environment, logger: logger)
         return result!
     }
 
@@ -235,21 +235,6 @@ struct LatencyBenchmark {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql))
         for try await value in rows.decode(Int.self) { return value }
         return 0
-    }
-
-    private func cleanUp(suffix: String, environment: OneWindowEnvironment, parts: ServiceAssembly) async throws {
-        try await withPostgres(environment, logger: logger) { client in
-            let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_\(suffix)%'"))
-            var schemas: [String] = []
-            for try await name in rows.decode(String.self) { schemas.append(name) }
-            for schema in schemas { _ = try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")) }
-        }
-        let admin = try parts.admin()
-        for topic in CanonicalTopic.allCases {
-            try? await admin.deleteTopic(TopicNaming(prefix: environment.topicPrefix).name(of: topic))
-        }
-        let intake = IntakeTopics(prefix: environment.topicPrefix)
-        for topic in [intake.ingest, intake.rejected] { try? await admin.deleteTopic(topic) }
     }
 }
 

@@ -80,10 +80,10 @@ struct RebuildBenchmark {
                 figures.append(try await project(
                     "batches of up to \(batchSize), set-based handlers", events: fill.produced, naming: main, namespace: mainModels,
                     batchSize: batchSize, ends: fill.ends, store: store, protection: protection, client: client))
-                try await cleanUp(suffix: suffix, topics: [main, base], admin: admin, client: client)
+                try await BenchCleanup.run(suffix: suffix, topicPrefixes: [main.prefix, base.prefix], environment: environment, logger: logger)
                 return Result(figures: figures, produced: fill.produced, fillSeconds: fillSeconds, peakRSSKiB: Measure.peakRSSKiB())
             } catch {
-                try? await cleanUp(suffix: suffix, topics: [main, base], admin: admin, client: client)
+                try? await BenchCleanup.run(suffix: suffix, topicPrefixes: [main.prefix, base.prefix], environment: environment, logger: logger)
                 throw error
             }
         }
@@ -221,25 +221,6 @@ struct RebuildBenchmark {
         return Figure(name: name, events: events, seconds: seconds, joinSeconds: joined ?? seconds, cpu: cpuUsed, postgresCPU: pgUsed,
                       finished: finished.sorted { $0.value < $1.value }.map { ($0.key, $0.value) },
                       applied: applied, parked: parked)
-    }
-
-    private func cleanUp(suffix: String, topics: [TopicNaming], admin: KafkaAdmin, client: PostgresClient) async throws {
-        let rows = try await client.query(PostgresQuery(unsafeSQL:
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_\(suffix)%'"))
-        var schemas: [String] = []
-        for try await name in rows.decode(String.self) { schemas.append(name) }
-        for schema in schemas {
-            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
-        }
-        for naming in topics {
-            for topic in CanonicalTopic.allCases {
-                do {
-                    try await admin.deleteTopic(naming.name(of: topic))
-                } catch {
-                    logger.warning("bench topic not deleted", metadata: ["topic": "\(naming.name(of: topic))", "error": "\(error)"])
-                }
-            }
-        }
     }
 
     static func table(_ result: Result, definitions: Int) -> String {
