@@ -71,7 +71,7 @@ struct CanonicalFeed: Sendable {
     /// in per-person order (people interleaved).
     static func city(people: Int, seed: Int = 1, idPrefix: String = "00000000") -> [Event] {
         var events: [Event] = []
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let townships = ["320505001", "320505002", "320506003", "320507004"]
         let origins = ["411523000000", "411524000000", "510100000000", "430100000000"]
         for round in 0..<3 {
@@ -106,19 +106,6 @@ struct CanonicalFeed: Sendable {
             }
         }
         return events
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

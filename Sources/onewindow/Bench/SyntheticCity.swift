@@ -60,7 +60,7 @@ struct SyntheticCity {
             var index: Int
             var id: String
             var key: SymmetricKey
-            var random: SplitMix
+            var random: SplitMix64
             var township: String
             var identity: JSONValue
         }
@@ -71,7 +71,7 @@ struct SyntheticCity {
             let uuid = UUID(uuidString: id)!
             chunk.people[Data(SHA256.hash(data: Data("\(label)-\(index)".utf8)))] =
                 NewPerson(id: uuid, wrappedKey: try protection.wrap(key, for: uuid))
-            var random = SplitMix(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)
+            var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)
             let township = Self.townships[Int(random.next() % UInt64(Self.townships.count))]
             let identity: JSONValue = .object(["type": .string("passport"), "number": .string(String(format: "E%08d", index))])
             people.append(Person(index: index, id: id, key: key, random: random, township: township, identity: identity))
@@ -237,18 +237,5 @@ struct SyntheticCity {
             source: source ?? "/\(actor)/bench", type: type, time: now, recordedAt: now, actor: actor, region: region,
             data: Data(sealed.encoded()), metadata: Data(JSONValue.object(metadata).encoded()))
         return CloudEventRecord.make(OutboxMessage(topic: "onewindow.\(topic.rawValue)", key: stream, event: event), naming: naming)
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
