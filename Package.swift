@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Store", "Kafka",
+                "Domain", "Store", "Kafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,7 +23,7 @@ enum EnvelopeReading {
                              "datacontenttype", "dataschema", "subject", "personid", "data"]
 
     static func read(_ value: JSONValue, errors: inout [ValidationError]) -> EventEnvelope? {
-        guard var r = ObjectReader(value, at: "", errors: &errors), let members = value.objectValue else {
+        guard var r = ObjectReader(value, at: FieldPath(""), errors: &errors), let members = value.objectValue else {
             errors = [ValidationError(field: "", reason: "a CloudEvent must be a JSON object")]
             return nil
         }
@@ -56,7 +56,7 @@ enum EnvelopeReading {
     /// `propertyNames`: CloudEvents attribute names are 1-20 lowercase letters or digits.
     static func checkNames(_ members: [String: JSONValue], into r: inout ObjectReader) {
         for key in members.keys {
-            let b = Array(key.utf8)
+            let b = key.utf8
             if !(1...20).contains(b.count) || !b.allSatisfy(ASCII.isLowerAlnum) {
                 r.errors.append(ValidationError(field: JSONPointer.appending("", key),
                                                 reason: "is not a CloudEvents attribute name (1-20 lowercase letters or digits); binary data (data_base64) is not accepted, send JSON data"))
@@ -74,13 +74,13 @@ enum EnvelopeReading {
 
     static let specVersion = FieldRule<String> { value, at, errors in
         if value == .string("1.0") { return "1.0" }
-        errors.append(ValidationError(field: at, reason: "must be \"1.0\" (CloudEvents 1.0)"))
+        errors.append(ValidationError(field: at.pointer, reason: "must be \"1.0\" (CloudEvents 1.0)"))
         return nil
     }
 
     static let contentTypeRule = FieldRule<String> { value, at, errors in
         if let s = value.stringValue, s == "application/json" || s == "application/json; charset=utf-8" { return s }
-        errors.append(ValidationError(field: at, reason: "must be \"application/json\" (or with \"; charset=utf-8\"); data is JSON"))
+        errors.append(ValidationError(field: at.pointer, reason: "must be \"application/json\" (or with \"; charset=utf-8\"); data is JSON"))
         return nil
     }
 

@@ -25,7 +25,12 @@ struct JSONParser {
     func fail(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: at, reason: reason) }
 
     mutating func skipSpace() {
-        while at < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[at]) { at += 1 }
+        while at < bytes.count {
+            switch bytes[at] {
+            case 0x20, 0x09, 0x0A, 0x0D: at += 1
+            default: return
+            }
+        }
     }
 
     mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -43,17 +48,21 @@ struct JSONParser {
         }
     }
 
-    mutating func literal(_ word: String) throws(JSONSyntaxError) {
-        let w = Array(word.utf8)
-        guard at + w.count <= bytes.count, Array(bytes[at..<(at + w.count)]) == w else { throw fail("expected \(word)") }
-        at += w.count
+    mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let count = word.utf8CodeUnitCount
+        guard at + count <= bytes.count else { throw fail("expected \(word)") }
+        for i in 0..<count where bytes[at + i] != word.utf8Start[i] { throw fail("expected \(word)") }
+        at += count
     }
 
     mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         at += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
-        if at < bytes.count, bytes[at] == 0x7D { at += 1; return .object(members) }
+        if at < bytes.count, bytes[at] == 0x7D { at += 1; return .object([:]) }
+        // Members are collected first and hashed once into a table of the right size
+        // (growing a dictionary member by member rehashes it at every doubling).
+        var pairs: [(String, JSONValue)] = []
+        pairs.reserveCapacity(8)
         while true {
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x22 else { throw fail("expected a member name in quotes") }
@@ -61,13 +70,13 @@ struct JSONParser {
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x3A else { throw fail("expected ':' after a member name") }
             at += 1
-            members[key] = try value(depth: depth + 1)
+            pairs.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard at < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[at] == 0x2C { at += 1; continue }
             guard bytes[at] == 0x7D else { throw fail("expected ',' or '}' in an object") }
             at += 1
-            return .object(members)
+            return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
         }
     }
 
@@ -110,6 +119,20 @@ struct JSONParser {
     mutating func string() throws(JSONSyntaxError) -> String {
         at += 1
         var runStart = at
+        // The common case, a string without escapes, becomes one String straight from the bytes.
+        while at < bytes.count, bytes[at] != 0x22, bytes[at] != 0x5C, bytes[at] >= 0x20 { at += 1 }
+        if at < bytes.count, bytes[at] == 0x22 {
+            let text = bytes.withUnsafeBufferPointer { buffer -> String? in
+                let run = UnsafeBufferPointer(rebasing: buffer[runStart..<at])
+                // ASCII needs no validation (the generic validating initializer is slow).
+                if !run.contains(where: { $0 >= 0x80 }) { return String(decoding: run, as: UTF8.self) }
+                return String(validating: run, as: UTF8.self)
+            }
+            guard let text else { throw fail("string is not valid UTF-8") }
+            at += 1
+            return text
+        }
+        at = runStart
         var out = ""
         while true {
             guard at < bytes.count else { throw fail("unterminated string") }

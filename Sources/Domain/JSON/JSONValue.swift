@@ -57,11 +57,11 @@ extension JSONValue {
             out.append(0x5D)
         case .object(let members):
             out.append(0x7B)
-            for (n, key) in members.keys.sorted().enumerated() {
+            for (n, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if n > 0 { out.append(0x2C) }
-                JSONValue.writeString(key, into: &out)
+                JSONValue.writeString(member.key, into: &out)
                 out.append(0x3A)
-                members[key]!.write(into: &out)
+                member.value.write(into: &out)
             }
             out.append(0x7D)
         }
@@ -69,6 +69,10 @@ extension JSONValue {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {  // nothing to escape: copy
+            out.append(contentsOf: s.utf8)
+            return out.append(0x22)
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: out += [0x5C, 0x22]

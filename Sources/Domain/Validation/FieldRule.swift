@@ -1,7 +1,7 @@
 /// How one JSON member becomes a typed value: checks it and records problems at its pointer.
 /// The rules mirror the keywords of Events/schemas one for one (see the comments on each).
 struct FieldRule<T>: Sendable {
-    let read: @Sendable (JSONValue, String, inout [ValidationError]) -> T?
+    let read: @Sendable (JSONValue, FieldPath, inout [ValidationError]) -> T?
 }
 
 extension FieldRule {
@@ -9,11 +9,11 @@ extension FieldRule {
     static func fromString(_ convert: @escaping @Sendable (String) throws(InvalidValue) -> T) -> FieldRule<T> {
         FieldRule { value, at, errors in
             guard let text = value.stringValue else {
-                errors.append(ValidationError(field: at, reason: "must be a string, got \(value.kindName)"))
+                errors.append(ValidationError(field: at.pointer, reason: "must be a string, got \(value.kindName)"))
                 return nil
             }
             do throws(InvalidValue) { return try convert(text) } catch {
-                errors.append(ValidationError(field: at, reason: error.reason))
+                errors.append(ValidationError(field: at.pointer, reason: error.reason))
                 return nil
             }
         }
@@ -30,12 +30,12 @@ extension FieldRule {
     }
 
     /// `enum`: one of the raw values of `T`.
+    /// The vocabularies are a handful of words, so a scan beats building a table per use.
     static func oneOf(_ type: T.Type) -> FieldRule<T> where T: RawRepresentable & CaseIterable & Sendable, T.RawValue == String {
-        let table = Dictionary(uniqueKeysWithValues: T.allCases.map { ($0.rawValue, $0) })
-        let allowed = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-        return FieldRule { value, at, errors in
-            if let text = value.stringValue, let found = table[text] { return found }
-            errors.append(ValidationError(field: at, reason: "must be one of \(allowed)"))
+        FieldRule { value, at, errors in
+            if let text = value.stringValue, let found = T.allCases.first(where: { $0.rawValue == text }) { return found }
+            let allowed = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            errors.append(ValidationError(field: at.pointer, reason: "must be one of \(allowed)"))
             return nil
         }
     }
@@ -97,11 +97,11 @@ extension FieldRule where T == Int {
     static func integer(_ range: ClosedRange<Int>) -> FieldRule<Int> {
         FieldRule { value, at, errors in
             guard let n = value.integerValue else {
-                errors.append(ValidationError(field: at, reason: "must be a whole number, got \(value.kindName == "a number" ? "a fraction" : value.kindName)"))
+                errors.append(ValidationError(field: at.pointer, reason: "must be a whole number, got \(value.kindName == "a number" ? "a fraction" : value.kindName)"))
                 return nil
             }
             guard range.contains(n) else {
-                errors.append(ValidationError(field: at, reason: "must be between \(range.lowerBound) and \(range.upperBound)"))
+                errors.append(ValidationError(field: at.pointer, reason: "must be between \(range.lowerBound) and \(range.upperBound)"))
                 return nil
             }
             return n
@@ -114,17 +114,17 @@ extension FieldRule {
     static func array<E>(of item: FieldRule<E>, maxItems: Int) -> FieldRule<[E]> where T == [E] {
         FieldRule<[E]> { value, at, errors in
             guard case .array(let items) = value else {
-                errors.append(ValidationError(field: at, reason: "must be an array, got \(value.kindName)"))
+                errors.append(ValidationError(field: at.pointer, reason: "must be an array, got \(value.kindName)"))
                 return nil
             }
             var ok = true
             if items.count > maxItems {
-                errors.append(ValidationError(field: at, reason: "may hold at most \(maxItems) entries"))
+                errors.append(ValidationError(field: at.pointer, reason: "may hold at most \(maxItems) entries"))
                 ok = false
             }
             var out: [E] = []
             for (i, element) in items.enumerated() {
-                if let v = item.read(element, JSONPointer.appending(at, i), &errors) { out.append(v) } else { ok = false }
+                if let v = item.read(element, FieldPath(at.pointer, index: i), &errors) { out.append(v) } else { ok = false }
             }
             return ok ? out : nil
         }

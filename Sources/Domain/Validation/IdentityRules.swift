@@ -45,7 +45,7 @@ extension FieldRule where T == Beneficiary {
         case .object:
             FieldRule<Identity>.identity.read(value, at, &errors).map(Beneficiary.identity)
         default:
-            { errors.append(ValidationError(field: at, reason: "must be a household member's name (a string) or an identity object, got \(value.kindName)")); return nil }()
+            { errors.append(ValidationError(field: at.pointer, reason: "must be a household member's name (a string) or an identity object, got \(value.kindName)")); return nil }()
         }
     }
 }

@@ -3,16 +3,19 @@
 struct ObjectReader {
     let pointer: String
     private let members: [String: JSONValue]
-    private var asked: Set<String> = []
+    /// The names read so far (a handful of literals; scanned only when some member is unknown).
+    private var asked: [String] = []
+    /// How many of them were present: when it equals the member count, nothing is unknown.
+    private var present = 0
     var errors: [ValidationError] = []
 
     /// Nil (with an error) when `value` is not an object.
-    init?(_ value: JSONValue, at pointer: String, errors: inout [ValidationError]) {
+    init?(_ value: JSONValue, at path: FieldPath, errors: inout [ValidationError]) {
         guard let members = value.objectValue else {
-            errors.append(ValidationError(field: pointer, reason: "must be an object, got \(value.kindName)"))
+            errors.append(ValidationError(field: path.pointer, reason: "must be an object, got \(value.kindName)"))
             return nil
         }
-        self.pointer = pointer
+        self.pointer = path.pointer
         self.members = members
     }
 
@@ -21,24 +24,34 @@ struct ObjectReader {
 
     /// A member that must be present.
     mutating func required<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
-        asked.insert(key)
-        let at = JSONPointer.appending(pointer, key)
+        let first = mark(key)
+        let at = FieldPath(pointer, key: key)
         guard let value = members[key] else {
-            errors.append(ValidationError(field: at, reason: "is required"))
+            errors.append(ValidationError(field: at.pointer, reason: "is required"))
             return nil
         }
+        if first { present += 1 }
         return rule.read(value, at, &errors)
     }
 
     /// A member that may be absent; nil both when absent and when invalid (then an error is recorded).
     mutating func optional<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
-        asked.insert(key)
+        let first = mark(key)
         guard let value = members[key] else { return nil }
-        return rule.read(value, JSONPointer.appending(pointer, key), &errors)
+        if first { present += 1 }
+        return rule.read(value, FieldPath(pointer, key: key), &errors)
+    }
+
+    /// Notes `key` as asked; false when it was asked before (so it is counted once).
+    private mutating func mark(_ key: String) -> Bool {
+        if asked.contains(key) { return false }
+        asked.append(key)
+        return true
     }
 
     /// Records every member that was never asked for; call after reading all known members.
     mutating func rejectUnknown(in what: String) {
+        guard present < members.count else { return }
         for key in members.keys where !asked.contains(key) {
             errors.append(ValidationError(field: JSONPointer.appending(pointer, key),
                                           reason: "is not a field of \(what); check its spelling against Events/schemas"))

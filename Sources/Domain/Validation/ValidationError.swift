@@ -27,6 +27,33 @@ public struct ValidationFailure: Error, Hashable, Sendable, CustomStringConverti
     public var description: String { errors.map(\.description).joined(separator: "; ") }
 }
 
+/// Where a member sits: its parent's JSON pointer and its own key or index. The pointer text
+/// is built only when a problem has to name it, so reading a valid event builds none.
+struct FieldPath: Sendable {
+    enum Token: Sendable {
+        case none
+        case key(String)
+        case index(Int)
+    }
+
+    let parent: String
+    let token: Token
+
+    /// The document itself (`""`) or an object whose pointer is already known.
+    init(_ pointer: String) { (parent, token) = (pointer, .none) }
+    init(_ parent: String, key: String) { (self.parent, token) = (parent, .key(key)) }
+    init(_ parent: String, index: Int) { (self.parent, token) = (parent, .index(index)) }
+
+    /// The RFC 6901 pointer.
+    var pointer: String {
+        switch token {
+        case .none: parent
+        case .key(let key): JSONPointer.appending(parent, key)
+        case .index(let index): JSONPointer.appending(parent, index)
+        }
+    }
+}
+
 /// JSON pointer building (RFC 6901 escaping of `~` and `/`).
 enum JSONPointer {
     static func appending(_ base: String, _ token: String) -> String {

@@ -6,8 +6,8 @@ import Store
 /// subject decides (a person's events on the person topic keyed by personId, a housing unit's
 /// on the housing topic keyed by its id), `data` with personal fields sealed, and the other
 /// envelope attributes in `metadata`.
-enum CanonicalEvent {
-    static func make(_ envelope: EventEnvelope, person: KeyedPerson?, topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
+package enum CanonicalEvent {
+    package static func make(_ envelope: EventEnvelope, person: KeyedPerson?, topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
         var metadata = envelope.extensions
         metadata["datacontenttype"] = envelope.dataContentType.map(JSONValue.string)
         metadata["dataschema"] = envelope.dataSchema.map(JSONValue.string)

@@ -5,11 +5,15 @@ import Logging
 import Store
 
 /// A resolved person with their data key in memory, ready to encrypt with.
-struct KeyedPerson: Sendable {
+package struct KeyedPerson: Sendable {
     let id: UUID
     let key: SymmetricKey
     /// Created by this batch from an event that is not a registration.
     let unregistered: Bool
+
+    package init(id: UUID, key: SymmetricKey, unregistered: Bool) {
+        (self.id, self.key, self.unregistered) = (id, key, unregistered)
+    }
 }
 
 /// Resolves every identity of a batch to a person and their data key. The common case (every

@@ -44,6 +44,13 @@ public enum CloudEventRecord {
         )
     }
 
+    /// What metadata can never replace: the attributes above (`region` only when the event has
+    /// one) and the data members.
+    static let reserved: Set<String> = [
+        "specversion", "id", "source", "type", "time", "datacontenttype", "subject", "actor",
+        "position", "streamversion", "data", "data_base64",
+    ]
+
     /// The structured-mode JSON envelope.
     static func envelope(_ message: OutboxMessage, time: String) -> [UInt8] {
         let event = message.event
@@ -60,9 +67,8 @@ public enum CloudEventRecord {
         if let region = event.region { attributes.append(("region", .string(region))) }
         attributes.append(("position", .integer(event.position)))
         attributes.append(("streamversion", .integer(event.streamVersion)))
-        let taken = Set(attributes.map(\.0)).union(["data", "data_base64"])
         for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
-        where !taken.contains(name) {
+        where !reserved.contains(name) && !(name == "region" && event.region != nil) {
             attributes.append((name, value))
         }
 

@@ -1,23 +1,21 @@
+import Domain
 import Foundation
 
 /// A CloudEvents attribute value: the types an extension attribute may hold.
-enum ExtensionValue: Sendable, Equatable, Decodable {
+enum ExtensionValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case boolean(Bool)
     /// Anything else (objects, arrays, fractions, null): not an attribute, skipped.
     case unsupported
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) {
-            self = .boolean(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else {
-            self = .unsupported
+    init(_ value: JSONValue) {
+        switch value {
+        case .string(let text): self = .string(text)
+        case .bool(let flag): self = .boolean(flag)
+        case .number:
+            if let whole = value.integerValue { self = .integer(Int64(whole)) } else { self = .unsupported }
+        case .null, .array, .object: self = .unsupported
         }
     }
 
@@ -26,11 +24,14 @@ enum ExtensionValue: Sendable, Equatable, Decodable {
     /// re-published event is byte-identical. Metadata that is not a JSON object gives none.
     static func extensions(fromMetadata metadata: Data) -> [(String, ExtensionValue)] {
         guard metadata.count > 2,  // "{}" is the common case
-              let members = try? JSONDecoder().decode([String: ExtensionValue].self, from: metadata)
+              case .object(let members)? = try? JSONValue.parse(metadata)
         else { return [] }
-        return members
-            .filter { isAttributeName($0.key) && $0.value != .unsupported }
-            .sorted { $0.key < $1.key }
+        var attributes: [(String, ExtensionValue)] = []
+        for (name, member) in members where isAttributeName(name) {
+            let value = ExtensionValue(member)
+            if value != .unsupported { attributes.append((name, value)) }
+        }
+        return attributes.sorted { $0.0 < $1.0 }
     }
 
     /// CloudEvents 1.0: lower-case ASCII letters and digits, at most 20.

@@ -44,6 +44,10 @@ struct JSONWriter {
 
     private mutating func quoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: string.utf8)  // nothing to escape: copy
+            return bytes.append(UInt8(ascii: "\""))
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation  // declares timespec/timeval for this module (MemberImportVisibility)
+#endif
 
 /// What the benchmarks measure besides wall time: CPU of this process and of PostgreSQL,
 /// peak memory, and percentiles.
@@ -15,6 +18,13 @@ enum Measure {
             for i in 11...14 where i < fields.count { ticks += Int(fields[i]) ?? 0 }
         }
         return Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds of the calling thread (for work that runs without suspending, so on one thread).
+    static func threadCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     /// User + system CPU seconds of this process so far.

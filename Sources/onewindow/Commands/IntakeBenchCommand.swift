@@ -10,9 +10,14 @@ struct IntakeBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Events per figure (HTTP, Kafka ingest and the baseline each get this many).") var events = 50_000
     @Option(help: "Concurrent HTTP connections.") var connections = 4
+    @Flag(help: "Only time the in-memory steps (parse, validate, index, seal, relay record) on one thread; needs no PostgreSQL or broker.")
+    var stepsOnly = false
 
     func run() async throws {
         guard events > 0, connections > 0 else { throw ValidationError("--events and --connections must be positive") }
+        let sample = IntakeBenchEvents.make(count: min(events, 20_000), label: "steps", firstPerson: 2_000_000)
+        let steps = IntakeStages.table(try IntakeStages.measure(sample), events: sample.count)
+        if stepsOnly { return print(steps) }
         let environment = try loadEnvironmentOrExit()
         let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
         let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
@@ -22,5 +27,6 @@ struct IntakeBenchCommand: AsyncParsableCommand {
                                     events: events, connections: connections, logger: logger)
         let result = try await bench.run()
         print(IntakeBenchmark.table(result.rows, baseline: result.baseline, events: events, peakRSSKiB: result.peakRSSKiB))
+        print(steps)
     }
 }
