@@ -30,10 +30,19 @@ public struct IngestConsumer: Service {
     public func run() async throws {
         defer { logger.info("ingest consumer stopped") }
         do {
+            var batch = try await nextBatch()
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                let messages = try await consumer.poll(maxMessages: maxBatch, timeout: .milliseconds(200))
-                guard !messages.isEmpty else { continue }
-                try await handle(messages)
+                guard !batch.messages.isEmpty else {
+                    batch = try await nextBatch()
+                    continue
+                }
+                // Two stages: the next batch is polled and validated (the CPU-heavy part) while
+                // this one is stored. Batches are still stored one after another, in the order
+                // polled. On shutdown the batch read ahead is neither stored nor committed, so
+                // it is delivered again (to this group's next consumer).
+                async let following = nextBatch()
+                try await handle(batch)
+                batch = try await following
             }
         } catch is CancellationError {
             // shutting down
@@ -41,10 +50,21 @@ public struct IngestConsumer: Service {
         await consumer.close()
     }
 
+    /// Polled records with their decoded submissions.
+    struct Batch: Sendable {
+        let messages: [KafkaMessage]
+        let submissions: [Submission]
+    }
+
+    func nextBatch() async throws -> Batch {
+        let messages = try await consumer.poll(maxMessages: maxBatch, timeout: .milliseconds(200))
+        return Batch(messages: messages, submissions: messages.map(IngestMessage.submission))
+    }
+
     /// Stores the batch, publishes its rejections, commits its offsets; retries each step
     /// until it succeeds or the service is cancelled.
-    func handle(_ messages: [KafkaMessage]) async throws {
-        let submissions = messages.map(IngestMessage.submission)
+    func handle(_ batch: Batch) async throws {
+        let (messages, submissions) = (batch.messages, batch.submissions)
         let results = try await retrying("store batch") { try await pipeline.ingest(submissions) }
         let rejections = zip(messages, results).filter { $0.1.status == .rejected }
             .map { IngestMessage.rejection(of: $0.0, result: $0.1, topic: topics.rejected) }

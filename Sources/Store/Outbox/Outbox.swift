@@ -32,15 +32,20 @@ public struct Outbox: Sendable {
     /// Up to `limit` messages after `position`, in position order. Outbox rows are written in
     /// the same statement as their events, under the append lock, so the same gap-free
     /// guarantee holds (see ``AppendLock``).
+    ///
+    /// The outbox rows are limited first and the events bounded by `position` as well: joined
+    /// plainly, a planner with stale statistics (a table that just grew) chose a merge join that
+    /// walked the events' primary key from position 1 on every read.
     public func read(after position: Int64, limit: Int) async throws(StoreError) -> [OutboxMessage] {
         let s = configuration.schema.rawValue
         let limit = min(max(1, limit), configuration.maximumReadLimit)
         let rows = try await client.collect("""
             SELECT o.topic, o.key, \(unescaped: RecordedEvent.columns)
-            FROM \(unescaped: s).outbox o JOIN \(unescaped: s).events e ON e.position = o.position
-            WHERE o.position > \(position)
+            FROM (SELECT position, topic, key FROM \(unescaped: s).outbox
+                  WHERE position > \(position) ORDER BY position, topic LIMIT \(limit)) o
+            JOIN \(unescaped: s).events e ON e.position = o.position
+            WHERE e.position > \(position)
             ORDER BY o.position, o.topic
-            LIMIT \(limit)
             """, logger: logger)
         do {
             return try rows.map { row in

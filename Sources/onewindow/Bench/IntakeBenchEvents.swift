@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Synthetic but valid CloudEvents for `bench intake`: per batch of 1,000, 700 registrations of
 /// distinct people (resident ids with a correct MOD 11-2 check character), then 200 moves and
@@ -92,26 +89,5 @@ enum IntakeBenchEvents {
         }
         body.append(UInt8(ascii: "]"))
         return body
-    }
-}
-
-/// A small HTTP client over URLSession (FoundationNetworking on Linux).
-struct BenchHTTPClient: Sendable {
-    let session: URLSession
-
-    init(connections: Int) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = connections
-        configuration.timeoutIntervalForRequest = 120
-        session = URLSession(configuration: configuration)
-    }
-
-    func send(_ request: URLRequest) async throws -> (Int, Data) {
-        try await withCheckedThrowingContinuation { continuation in
-            session.dataTask(with: request) { data, response, error in
-                if let error { return continuation.resume(throwing: error) }
-                continuation.resume(returning: ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-            }.resume()
-        }
     }
 }

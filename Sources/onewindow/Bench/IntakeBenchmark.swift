@@ -1,9 +1,6 @@
 import API
 import Domain
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Intake
 import Kafka
 import Logging
@@ -150,58 +147,79 @@ struct IntakeBenchmark {
         }
     }
 
-    /// Batches of 1,000 over `connections` concurrent requests, timed from the first send until
+    /// Batches of 1,000 over `connections` concurrent connections, sent by one `curl --parallel`
+    /// process (so the client's CPU is not this process's), timed from the start of `curl` until
     /// the relay has published every event.
     private func http(_ events: [[UInt8]], port: Int, token: String, client: PostgresClient, schema: SchemaName,
                       published: Published) async throws -> Row {
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        let httpClient = BenchHTTPClient(connections: connections)
+        let base = "http://127.0.0.1:\(port)"
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while true {  // the server is up
-            if let (status, _) = try? await httpClient.send(URLRequest(url: base.appendingPathComponent("health/live"))), status == 200 { break }
+        while try await Self.curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/health/live"]).output != "200" {
             guard ContinuousClock.now < deadline else { throw BenchmarkFailure("the HTTP server did not start on port \(port)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let bodies = stride(from: 0, to: events.count, by: 1_000).map {
-            IntakeBenchEvents.batchBody(events[$0..<min($0 + 1_000, events.count)])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("onewindow-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var requests: [String] = []  // one block per request; `next` resets the per-request options
+        let starts = Array(stride(from: 0, to: events.count, by: 1_000))
+        for (i, first) in starts.enumerated() {
+            let body = directory.appendingPathComponent("batch-\(i).json")
+            try IntakeBenchEvents.batchBody(events[first..<min(first + 1_000, events.count)]).write(to: body)
+            requests.append("""
+                url = "\(base)/v1/events"
+                request = "POST"
+                header = "Content-Type: application/cloudevents-batch+json"
+                header = "Authorization: Bearer \(token)"
+                data-binary = "@\(body.path)"
+                output = "\(directory.appendingPathComponent("answer-\(i).json").path)"
+                write-out = "%{http_code}\\n"
+
+                """)
         }
-        let sizes = stride(from: 0, to: events.count, by: 1_000).map { min(1_000, events.count - $0) }
-        let counters = Counters()
+        let config = requests.joined(separator: "next\n")
+        let configFile = directory.appendingPathComponent("curl.config")
+        try config.write(to: configFile, atomically: true, encoding: .utf8)
         let before = published.messages.load(ordering: .acquiring)
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    while true {
-                        let i = counters.next.add(1, ordering: .relaxed).oldValue
-                        guard i < bodies.count else { return }
-                        var request = URLRequest(url: base.appendingPathComponent("v1/events"))
-                        request.httpMethod = "POST"
-                        request.setValue("application/cloudevents-batch+json", forHTTPHeaderField: "Content-Type")
-                        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-                        request.httpBody = bodies[i]
-                        let (status, data) = try await httpClient.send(request)
-                        let text = String(decoding: data, as: UTF8.self)
-                        guard status == 200 else { throw BenchmarkFailure("POST /v1/events answered \(status): \(text.prefix(300))") }
-                        let count = text.components(separatedBy: "\"accepted\"").count - 1
-                        if count < sizes[i], let firstReject = text.range(of: "\"rejected\"") {
-                            throw BenchmarkFailure("a batch was rejected: \(text[firstReject.lowerBound...].prefix(300))")
-                        }
-                        counters.accepted.add(count, ordering: .relaxed)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        let (statuses, clientCPU) = try await Self.curl([
+            "--silent", "--no-progress-meter", "--http1.1", "--parallel", "--parallel-max", String(connections), "-K", configFile.path,
+        ])
         let sent = ContinuousClock.now
-        guard counters.accepted.load(ordering: .relaxed) == events.count else {
-            throw BenchmarkFailure("HTTP: \(counters.accepted.load(ordering: .relaxed)) of \(events.count) events accepted")
+        guard statuses.split(separator: "\n").allSatisfy({ $0 == "200" }) else {
+            throw BenchmarkFailure("POST /v1/events answered \(Set(statuses.split(separator: "\n")).sorted())")
         }
+        var accepted = 0
+        for i in starts.indices {
+            let text = try String(contentsOf: directory.appendingPathComponent("answer-\(i).json"), encoding: .utf8)
+            if let firstReject = text.range(of: "\"rejected\"") {
+                throw BenchmarkFailure("a batch was rejected: \(text[firstReject.lowerBound...].prefix(300))")
+            }
+            accepted += text.components(separatedBy: "\"accepted\"").count - 1
+        }
+        guard accepted == events.count else { throw BenchmarkFailure("HTTP: \(accepted) of \(events.count) events accepted") }
         let end = try await waitUntilRelayed(count: events.count, before: before, prefix: nil, client: client, schema: schema, published: published)
-        print(String(format: "  HTTP: all %d answered after %.2f s", events.count, (sent - start).seconds))
+        print(String(format: "  HTTP: all %d answered after %.2f s; CPU s of the curl client %.2f", events.count, (sent - start).seconds, clientCPU))
         let total = (end - start).seconds
         return Row(figure: "HTTP batches of 1,000 (\(connections) connections) → canonical topics",
                    rate: Double(events.count) / total, seconds: total)
+    }
+
+    /// Runs `curl` with `arguments`; its standard output, and the CPU seconds it used.
+    private static func curl(_ arguments: [String]) async throws -> (output: String, cpu: Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let cpuBefore = Measure.childrenCPUSeconds()
+        try process.run()
+        let output = try await Task.detached { try pipe.fileHandleForReading.readToEnd() ?? Data() }.value
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, [0, 7].contains(process.terminationStatus) else {
+            throw BenchmarkFailure("curl failed with status \(process.terminationStatus)")
+        }
+        return (String(decoding: output, as: UTF8.self), Measure.childrenCPUSeconds() - cpuBefore)
     }
 
     /// `IntakePipeline.ingest` called directly with batches of 1,000 (`connections` at a time):

@@ -30,10 +30,22 @@ enum Measure {
     /// User + system CPU seconds of this process so far.
     static func cpuSeconds() -> Double {
         #if os(Linux)
-        let who = RUSAGE_SELF.rawValue
+        usageSeconds(RUSAGE_SELF.rawValue)
         #else
-        let who = RUSAGE_SELF
+        usageSeconds(RUSAGE_SELF)
         #endif
+    }
+
+    /// User + system CPU seconds of this process's children that have ended and been waited for.
+    static func childrenCPUSeconds() -> Double {
+        #if os(Linux)
+        usageSeconds(RUSAGE_CHILDREN.rawValue)
+        #else
+        usageSeconds(RUSAGE_CHILDREN)
+        #endif
+    }
+
+    private static func usageSeconds(_ who: Int32) -> Double {
         var usage = rusage()
         getrusage(who, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
