@@ -6,9 +6,13 @@ import PostgresNIO
 /// (UNNEST), so that a batch of thousands of events costs one round trip. Callers hold the
 /// append lock (see ``AppendLock``).
 enum EventInsert {
-    /// Inserts the events that are not stored yet (by `(source, id)`, first occurrence wins),
-    /// numbers each after its stream's current version, writes their outbox rows, and returns
-    /// what was written by key.
+    /// Inserts the events that are not stored yet (by `(source, id)`; the caller passes each
+    /// key at most once), numbers each after its stream's current version, writes their outbox
+    /// rows, and returns what was written by key.
+    ///
+    /// The numbering and the duplicate check work on narrow rows (ordinal, stream, key), and the
+    /// wide columns are joined back only for the insert: sorting the rows with their `data`
+    /// cost a third of the statement.
     static func insert(
         _ events: [BatchedEvent], schema: SchemaName, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EventKey: AppendedEvent] {
@@ -29,30 +33,28 @@ enum EventInsert {
                                      \(times)::timestamptz[], \(actors)::text[], \(regions)::text[],
                                      \(data)::text[], \(metadata)::text[], \(topics)::text[])
                     WITH ORDINALITY AS i(stream, event_id, source, type, time, actor, region, data, metadata, topic, ord)
-            ), first_seen AS (
-                SELECT DISTINCT ON (source, event_id) * FROM input ORDER BY source, event_id, ord
             ), fresh AS (
-                SELECT f.*, row_number() OVER (PARTITION BY f.stream ORDER BY f.ord) AS n
-                FROM first_seen f
+                SELECT i.ord, i.stream, row_number() OVER (PARTITION BY i.stream ORDER BY i.ord) AS n
+                FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: s).events e
-                                  WHERE e.source = f.source AND e.event_id = f.event_id)
+                                  WHERE e.source = i.source AND e.event_id = i.event_id)
             ), versioned AS (
-                SELECT f.*, coalesce(v.current, 0) + f.n AS stream_version
+                SELECT f.ord, f.n + coalesce((SELECT max(e.stream_version) FROM \(unescaped: s).events e
+                                              WHERE e.stream = f.stream), 0) AS stream_version
                 FROM fresh f
-                LEFT JOIN LATERAL (SELECT max(e.stream_version) AS current FROM \(unescaped: s).events e
-                                   WHERE e.stream = f.stream) v ON true
             ), inserted AS (
                 INSERT INTO \(unescaped: s).events
                     (stream, stream_version, type, time, actor, region, source, event_id, data, metadata)
-                SELECT stream, stream_version, type, time, actor, nullif(region, ''), source, event_id,
-                       data::jsonb, metadata::jsonb
-                FROM versioned ORDER BY ord
+                SELECT i.stream, v.stream_version, i.type, i.time, i.actor, nullif(i.region, ''), i.source, i.event_id,
+                       i.data::jsonb, i.metadata::jsonb
+                FROM versioned v JOIN input i ON i.ord = v.ord
+                ORDER BY v.ord
                 RETURNING position, stream_version, source, event_id, stream
             ), published AS (
                 INSERT INTO \(unescaped: s).outbox (position, topic, key)
-                SELECT i.position, v.topic, i.stream
-                FROM inserted i JOIN versioned v ON v.source = i.source AND v.event_id = i.event_id
-                WHERE v.topic <> ''
+                SELECT n.position, i.topic, n.stream
+                FROM inserted n JOIN input i ON i.source = n.source AND i.event_id = n.event_id
+                WHERE i.topic <> ''
             )
             SELECT position, stream_version, source, event_id FROM inserted
             """

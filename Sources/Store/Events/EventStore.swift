@@ -57,9 +57,11 @@ public struct EventStore: Sendable {
     public func appendBatch(_ events: [BatchedEvent]) async throws(StoreError) -> [BatchOutcome] {
         guard !events.isEmpty else { return [] }
         let (schema, logger) = (schema, logger)
+        var sent = Set<EventKey>()  // a key repeated in the batch is sent once; its repeats are duplicates
+        let distinct = events.filter { sent.insert(EventKey(source: $0.event.source, id: $0.event.id)).inserted }
         let appended = try await client.inTransaction(logger: logger) { connection in
             try await AppendLock.take(on: connection, schema: schema, logger: logger)
-            return try await EventInsert.insert(events, schema: schema, on: connection, logger: logger)
+            return try await EventInsert.insert(distinct, schema: schema, on: connection, logger: logger)
         }
         var answered = Set<EventKey>()
         return events.map { item in

@@ -47,7 +47,8 @@ public struct PersonKeyStore: Sendable {
     }
 
     /// Batch form of ``resolvePerson(blindHash:candidate:)`` for the intake: one transaction,
-    /// two statements, whatever the number of hashes.
+    /// one statement whatever the number of hashes (a second one only for hashes a concurrent
+    /// caller indexed first).
     public func resolvePeople(_ candidates: [Data: NewPerson]) async throws(StoreError) -> [Data: ResolvedPerson] {
         guard !candidates.isEmpty else { return [:] }
         // Sorted, so that concurrent batches lock index entries in the same order.
@@ -74,18 +75,21 @@ public struct PersonKeyStore: Sendable {
                 )
                 SELECT blind_hash, person_id FROM indexed
                 """, logger: logger)
-            let existing = try await connection.collect("""
-                SELECT x.blind_hash, x.person_id FROM \(unescaped: s).identity_index x
-                WHERE x.blind_hash = ANY(\(hashes)::bytea[])
-                """, logger: logger)
             var resolved: [Data: ResolvedPerson] = [:]
-            for row in existing {
-                let (hash, id) = try row.decode((Data, UUID).self)
-                resolved[hash] = ResolvedPerson(id: id, created: false)
-            }
             for row in created {
                 let (hash, id) = try row.decode((Data, UUID).self)
                 resolved[hash] = ResolvedPerson(id: id, created: true)
+            }
+            // Only hashes a concurrent caller indexed first are left; usually none.
+            let taken = ordered.filter { resolved[$0.key] == nil }.map { ByteBuffer(bytes: $0.key) }
+            guard !taken.isEmpty else { return resolved }
+            let existing = try await connection.collect("""
+                SELECT x.blind_hash, x.person_id FROM \(unescaped: s).identity_index x
+                WHERE x.blind_hash = ANY(\(taken)::bytea[])
+                """, logger: logger)
+            for row in existing {
+                let (hash, id) = try row.decode((Data, UUID).self)
+                resolved[hash] = ResolvedPerson(id: id, created: false)
             }
             return resolved
         }
