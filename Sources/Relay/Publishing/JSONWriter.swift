@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Writes one flat JSON object by hand: the envelope is a dozen known attributes plus the
@@ -43,26 +44,6 @@ struct JSONWriter {
     }
 
     private mutating func quoted(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: string.utf8)  // nothing to escape: copy
-            return bytes.append(UInt8(ascii: "\""))
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                bytes.append(contentsOf: #"\u00"#.utf8)
-                if hex.count == 1 { bytes.append(UInt8(ascii: "0")) }
-                bytes.append(contentsOf: hex.utf8)
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONValue.writeString(string, into: &bytes)
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import Domain
+
+/// The hand-written JSON parser and writer every event passes through (both doors, the store,
+/// the relay's envelopes), checked against themselves and against Foundation's parser.
+@Suite("JSON: parse and write round-trip, agree with Foundation, reject what is not JSON")
+struct JSONCodecTests {
+    /// Text that exercises every path of the writer and parser: ASCII runs, quotes, backslashes,
+    /// every control character, multi-byte UTF-8 (CJK, emoji as a surrogate pair in \u form).
+    static let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}",
+                                     "é", "张", "伟", "😀", "~", "{", "]"]
+
+    static func randomText(_ rng: inout SplitMix64) -> String {
+        let length = Int(rng.next() % 12)
+        return (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+    }
+
+    static func randomValue(_ rng: inout SplitMix64, depth: Int = 0) -> JSONValue {
+        switch rng.next() % (depth < 4 ? 7 : 4) {
+        case 0: return .null
+        case 1: return .bool(rng.next() % 2 == 0)
+        case 2: return .number(Double(Int64(bitPattern: rng.next()) % 1_000_000) / (rng.next() % 2 == 0 ? 1 : 8))
+        case 3: return .string(randomText(&rng))
+        case 4, 5:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<(rng.next() % 5) { members[randomText(&rng)] = randomValue(&rng, depth: depth + 1) }
+            return .object(members)
+        default:
+            return .array((0..<(rng.next() % 5)).map { _ in randomValue(&rng, depth: depth + 1) })
+        }
+    }
+
+    @Test func writtenValuesParseBackToThemselvesAndFoundationReadsTheSameStrings() async {
+        await propertyCheck(count: 300, input: Gen.uint64(in: 0 ... .max)) { seed in
+            var rng = SplitMix64(seed: seed)
+            let value = Self.randomValue(&rng)
+            let bytes = value.encoded()
+            #expect((try? JSONValue.parse(bytes)) == value, "\(String(decoding: bytes, as: UTF8.self))")
+            #expect((try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) != nil,
+                    "Foundation cannot read \(String(decoding: bytes, as: UTF8.self))")
+            let text = Self.randomText(&rng)
+            let quoted = JSONValue.string(text).encoded()
+            #expect((try? JSONSerialization.jsonObject(with: Data(quoted), options: .fragmentsAllowed)) as? String == text)
+        }
+    }
+
+    @Test func escapesAndUnicodeInTheInputAreDecoded() throws {
+        let parsed = try JSONValue.parse(Array(#"{"a":"x\"y\\z\/\n\u0041\u5f20\ud83d\ude00","b":[true,false,null,-1.5e2]}"#.utf8))
+        #expect(parsed == .object(["a": .string("x\"y\\z/\nA张😀"), "b": .array([.bool(true), .bool(false), .null, .number(-150)])]))
+    }
+
+    @Test(arguments: [
+        #"{"a":"unterminated}"#, "{\"a\":\"raw\ncontrol\"}", #"{"a":"\x"}"#, #"{"a":"\ud83d"}"#, #"[tru]"#, #"{"a" 1}"#,
+        #"[1,]"#, #"{"a":1}x"#, #"01"#, #""#,
+    ])
+    func textThatIsNotJSONIsRejected(_ text: String) {
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(text.utf8)) }
+    }
+
+    @Test func bytesThatAreNotUTF8AreRejectedInsideStrings() {
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0x61, 0xFF, 0x22]) }
+    }
+
+    @Test func aRepeatedMemberKeepsTheLastValue() throws {
+        #expect(try JSONValue.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == .object(["a": .number(3), "b": .number(2)]))
+    }
+}
