@@ -70,6 +70,28 @@ struct KafkaDoorTests {
             }
         }
     }
+
+    /// The door overlaps polling, preparing and storing of consecutive batches (500 records in
+    /// the test stack); the records of one partition must still be stored in the order sent.
+    @Test func recordsOfOnePartitionAreStoredInTheOrderSentAcrossOverlappingBatches() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.createTopics()
+            let event = try Example.named("onewindow.resident.registered.v1/valid-minimal").event
+            let ids = (0..<1_600).map { String(format: "order-%04d", $0) }
+            try await stack.withIngestConsumer { producer in
+                let key = Array("one-person".utf8)
+                for id in ids {
+                    try await producer.sendAndForget(KafkaOutgoingMessage(
+                        topic: stack.topics.ingest, key: key, value: event.setting(["id"], to: .string(id)).encoded()))
+                }
+                try await eventually("all are stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == ids.count }
+            }
+            let stored = try await stack.texts("SELECT event_id FROM {schema}.events ORDER BY position")
+            #expect(stored == ids)
+            let versions = try await stack.texts("SELECT stream_version::text FROM {schema}.events ORDER BY position")
+            #expect(versions == (1...ids.count).map(String.init))
+        }
+    }
 }
 
 /// CloudEvents binary mode for tests: every attribute a `ce_` header, `data` the value.

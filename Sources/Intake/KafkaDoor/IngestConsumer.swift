@@ -30,19 +30,24 @@ public struct IngestConsumer: Service {
     public func run() async throws {
         defer { logger.info("ingest consumer stopped") }
         do {
-            var batch = try await nextBatch()
+            var polled = try await nextBatch()
+            var ready: Prepared?
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                guard !batch.messages.isEmpty else {
-                    batch = try await nextBatch()
+                guard !polled.messages.isEmpty || ready != nil else {
+                    polled = try await nextBatch()
                     continue
                 }
-                // Two stages: the next batch is polled and validated (the CPU-heavy part) while
-                // this one is stored. Batches are still stored one after another, in the order
-                // polled. On shutdown the batch read ahead is neither stored nor committed, so
-                // it is delivered again (to this group's next consumer).
+                // Three stages overlap: the next batch is polled and validated, this one is
+                // resolved and sealed, and the previous one is stored and committed. Batches
+                // are stored one after another in the order polled. On shutdown the batches
+                // read or prepared ahead are neither stored nor committed, so they are
+                // delivered again (to this group's next consumer).
+                let current = polled
                 async let following = nextBatch()
-                try await handle(batch)
-                batch = try await following
+                async let preparing = prepare(current)
+                if let ready { try await store(ready) }
+                ready = try await preparing
+                polled = try await following
             }
         } catch is CancellationError {
             // shutting down
@@ -56,16 +61,30 @@ public struct IngestConsumer: Service {
         let submissions: [Submission]
     }
 
+    /// A batch with its people resolved and personal fields sealed, waiting to be stored.
+    struct Prepared: Sendable {
+        let messages: [KafkaMessage]
+        let batch: PreparedBatch
+    }
+
     func nextBatch() async throws -> Batch {
         let messages = try await consumer.poll(maxMessages: maxBatch, timeout: .milliseconds(200))
         return Batch(messages: messages, submissions: messages.map(IngestMessage.submission))
     }
 
-    /// Stores the batch, publishes its rejections, commits its offsets; retries each step
-    /// until it succeeds or the service is cancelled.
-    func handle(_ batch: Batch) async throws {
-        let (messages, submissions) = (batch.messages, batch.submissions)
-        let results = try await retrying("store batch") { try await pipeline.ingest(submissions) }
+    /// Resolves and seals a batch (nil for an empty one); retried until it succeeds or the
+    /// service is cancelled.
+    func prepare(_ batch: Batch) async throws -> Prepared? {
+        guard !batch.messages.isEmpty else { return nil }
+        let prepared = try await retrying("prepare batch") { try await pipeline.prepare(batch.submissions) }
+        return Prepared(messages: batch.messages, batch: prepared)
+    }
+
+    /// Stores a prepared batch, publishes its rejections, commits its offsets; retries each
+    /// step until it succeeds or the service is cancelled.
+    func store(_ ready: Prepared) async throws {
+        let messages = ready.messages
+        let results = try await retrying("store batch") { try await pipeline.store(ready.batch) }
         let rejections = zip(messages, results).filter { $0.1.status == .rejected }
             .map { IngestMessage.rejection(of: $0.0, result: $0.1, topic: topics.rejected) }
         try await retrying("publish rejections") { try await publish(rejections) }

@@ -35,6 +35,14 @@ public struct IntakePipeline: Sendable {
     /// Handles a batch; one result per submission, in order. Throws only when the store cannot
     /// be reached (nothing of the batch is then known to be stored; resending it is safe).
     public func ingest(_ submissions: [Submission]) async throws(IntakeError) -> [IngestResult] {
+        try await store(try await prepare(submissions))
+    }
+
+    /// The first half of ``ingest(_:)``: judges every submission, resolves the batch's people
+    /// (creating the new ones) and seals their personal fields. Nothing is appended yet, so a
+    /// door may prepare its next batch while the previous one is stored; batches must still be
+    /// stored in the order they were prepared for their events to keep that order.
+    public func prepare(_ submissions: [Submission]) async throws(IntakeError) -> PreparedBatch {
         var results = submissions.map { IngestResult(id: $0.id, source: $0.source, status: .rejected) }
         var admitted: [(index: Int, envelope: EventEnvelope)] = []
         for (index, submission) in submissions.enumerated() {
@@ -46,8 +54,8 @@ public struct IntakePipeline: Sendable {
         do {
             let hashes = admitted.map { $0.envelope.event.identity.map(resolution.protection.blindIndex) }
             let people = try await resolution.resolve(admitted.map(\.envelope), hashes: hashes)
-            var batch: [BatchedEvent] = []
-            var batchIndex: [Int] = []
+            var events: [BatchedEvent] = []
+            var positions: [Int] = []
             for ((index, envelope), hash) in zip(admitted, hashes) {
                 var person: KeyedPerson?
                 if let hash {
@@ -57,22 +65,33 @@ public struct IntakePipeline: Sendable {
                     }
                     person = found
                 }
-                batch.append(try CanonicalEvent.make(envelope, person: person, topics: topics))
-                batchIndex.append(index)
+                events.append(try CanonicalEvent.make(envelope, person: person, topics: topics))
+                positions.append(index)
             }
-            for (index, outcome) in zip(batchIndex, try await events.appendBatch(batch)) {
+            return PreparedBatch(results: results, events: events, positions: positions)
+        } catch let error as DataProtectionError {
+            throw .protection(error)
+        } catch {
+            throw .storeUnavailable(error)
+        }
+    }
+
+    /// The second half of ``ingest(_:)``: appends what ``prepare(_:)`` sealed and records the
+    /// rejections. Safe to repeat after a failure (appends are idempotent by source and id).
+    public func store(_ prepared: PreparedBatch) async throws(IntakeError) -> [IngestResult] {
+        var results = prepared.results
+        do {
+            for (index, outcome) in zip(prepared.positions, try await events.appendBatch(prepared.events)) {
                 switch outcome {
                 case .appended: results[index].status = .accepted
                 case .duplicate: results[index].status = .duplicate
                 }
             }
             try await statuses.recordRejections(results.compactMap(Self.rejection))
-        } catch let error as DataProtectionError {
-            throw .protection(error)
         } catch {
             throw .storeUnavailable(error)
         }
-        logger.debug("intake batch", metadata: ["events": "\(submissions.count)", "admitted": "\(admitted.count)"])
+        logger.debug("intake batch", metadata: ["events": "\(results.count)", "appended": "\(prepared.events.count)"])
         return results
     }
 
@@ -92,6 +111,17 @@ public struct IntakePipeline: Sendable {
     public func erase(person: UUID) async throws(IntakeError) -> Bool {
         do { return try await keys.erase(person: person) } catch { throw .storeUnavailable(error) }
     }
+}
+
+/// A batch judged, resolved and sealed by ``IntakePipeline/prepare(_:)``, to be stored by
+/// ``IntakePipeline/store(_:)``.
+public struct PreparedBatch: Sendable {
+    /// One per submission; the admitted ones are settled by `store`.
+    let results: [IngestResult]
+    /// What to append, in submission order.
+    let events: [BatchedEvent]
+    /// For each of `events`, the index of its submission.
+    let positions: [Int]
 }
 
 /// Why a batch could not be handled at all (as opposed to an event being rejected).
