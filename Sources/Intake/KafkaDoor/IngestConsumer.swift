@@ -30,20 +30,21 @@ public struct IngestConsumer: Service {
     public func run() async throws {
         defer { logger.info("ingest consumer stopped") }
         do {
-            var polled = try await nextBatch()
+            var polled = try await nextBatch(wait: Self.idleWait)
             var ready: Prepared?
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 guard !polled.messages.isEmpty || ready != nil else {
-                    polled = try await nextBatch()
+                    polled = try await nextBatch(wait: Self.idleWait)
                     continue
                 }
                 // Three stages overlap: the next batch is polled and validated, this one is
                 // resolved and sealed, and the previous one is stored and committed. Batches
                 // are stored one after another in the order polled. On shutdown the batches
                 // read or prepared ahead are neither stored nor committed, so they are
-                // delivered again (to this group's next consumer).
+                // delivered again (to this group's next consumer). With work in hand the
+                // read-ahead poll waits only briefly, so a quiet topic does not hold it back.
                 let current = polled
-                async let following = nextBatch()
+                async let following = nextBatch(wait: Self.readAheadWait)
                 async let preparing = prepare(current)
                 if let ready { try await store(ready) }
                 ready = try await preparing
@@ -67,8 +68,13 @@ public struct IngestConsumer: Service {
         let batch: PreparedBatch
     }
 
-    func nextBatch() async throws -> Batch {
-        let messages = try await consumer.poll(maxMessages: maxBatch, timeout: .milliseconds(200))
+    /// How long a poll waits for a first record: long when the door has nothing in hand,
+    /// short when a batch waits to be stored behind it.
+    static let idleWait = Duration.milliseconds(200)
+    static let readAheadWait = Duration.milliseconds(5)
+
+    func nextBatch(wait: Duration) async throws -> Batch {
+        let messages = try await consumer.poll(maxMessages: maxBatch, timeout: wait)
         return Batch(messages: messages, submissions: messages.map(IngestMessage.submission))
     }
 
