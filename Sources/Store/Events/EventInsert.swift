@@ -46,7 +46,7 @@ enum EventInsert {
                 INSERT INTO \(unescaped: s).events
                     (stream, stream_version, type, time, actor, region, source, event_id, data, metadata)
                 SELECT i.stream, v.stream_version, i.type, i.time, i.actor, nullif(i.region, ''), i.source, i.event_id,
-                       i.data::jsonb, i.metadata::jsonb
+                       i.data::json, i.metadata::json
                 FROM versioned v JOIN input i ON i.ord = v.ord
                 ORDER BY v.ord
                 RETURNING position, stream_version, source, event_id, stream

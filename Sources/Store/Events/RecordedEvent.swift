@@ -13,7 +13,8 @@ public struct RecordedEvent: Sendable, Equatable {
     public let recordedAt: Date
     public let actor: String
     public let region: String?
-    /// The payload as stored (JSON, UTF-8; key order and spacing normalised by `jsonb`).
+    /// The payload as stored (JSON, UTF-8): the bytes the writer appended (events stored before
+    /// migration 4 carry `jsonb`'s rendering: keys by length, a space after `:` and `,`).
     public let data: Data
     public let metadata: Data
 

@@ -130,7 +130,7 @@ struct IntakeBenchmark {
 
     /// Single-row INSERTs of the events' JSON into a plain table, one statement each, sequential.
     private func baseline(_ events: [[UInt8]], client: PostgresClient, schema: SchemaName) async throws -> Double {
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)"))
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).baseline (id bigserial PRIMARY KEY, body json NOT NULL)"))
         let texts = events.map { String(decoding: $0, as: UTF8.self) }
         return try await client.withConnection { connection in
             let start = ContinuousClock.now
@@ -140,7 +140,7 @@ struct IntakeBenchmark {
                              Measure.cpuSeconds() - cpu, Measure.postgresCPUSeconds() - pg))
             }
             for text in texts {
-                try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::jsonb)",
+                try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::json)",
                                            logger: logger)
             }
             return Double(texts.count) / (ContinuousClock.now - start).seconds
