@@ -31,10 +31,9 @@ struct IntakeBenchmark {
         var postgresCPU: Double = 0
     }
 
-    /// What the relay has published so far (observer → benchmark).
+    /// How many messages the relay has published so far (observer → benchmark).
     final class Published: Sendable {
         let messages = Atomic<Int>(0)
-        let upTo = Atomic<Int64>(0)
     }
 
     final class Counters: Sendable {
@@ -66,10 +65,7 @@ struct IntakeBenchmark {
         let token = try await tokens.issue(organization: "public-security", role: .departmentSystem)
         var relayConfiguration = RelayConfiguration(topics: TopicNaming(prefix: environment.topicPrefix))
         relayConfiguration.observer = { activity in
-            if case .relayed(let count, let upTo) = activity {
-                published.messages.add(count, ordering: .relaxed)
-                published.upTo.store(upTo, ordering: .releasing)
-            }
+            if case .relayed(let count, _) = activity { published.messages.add(count, ordering: .releasing) }
         }
         let relay = OutboxRelay(outbox: Outbox(client: parts.postgres, configuration: store, logger: logger),
                                 producer: producer, configuration: relayConfiguration, logger: logger)
