@@ -44,13 +44,6 @@ public enum CloudEventRecord {
         )
     }
 
-    /// What metadata can never replace: the attributes above (`region` only when the event has
-    /// one) and the data members.
-    static let reserved: Set<String> = [
-        "specversion", "id", "source", "type", "time", "datacontenttype", "subject", "actor",
-        "position", "streamversion", "data", "data_base64",
-    ]
-
     /// The structured-mode JSON envelope.
     static func envelope(_ message: OutboxMessage, time: String) -> [UInt8] {
         let event = message.event
@@ -67,8 +60,9 @@ public enum CloudEventRecord {
         if let region = event.region { attributes.append(("region", .string(region))) }
         attributes.append(("position", .integer(event.position)))
         attributes.append(("streamversion", .integer(event.streamVersion)))
+        // Metadata never replaces an attribute above or a data member (a scan: a dozen names).
         for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
-        where !reserved.contains(name) && !(name == "region" && event.region != nil) {
+        where name != "data" && name != "data_base64" && !attributes.contains(where: { $0.0 == name }) {
             attributes.append((name, value))
         }
 
