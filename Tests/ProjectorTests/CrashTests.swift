@@ -25,7 +25,7 @@ struct CrashTests {
         process.environment = environment
         // Its log, for when a run does not catch up: /tmp/onewindow-crash-test-<prefix>.log
         let log = URL(fileURLWithPath: "/tmp/onewindow-crash-test-\(stack.namespace.prefix)log")
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle

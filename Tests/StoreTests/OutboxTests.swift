@@ -1,3 +1,5 @@
+import Foundation
+import PostgresNIO
 import Store
 import Testing
 
@@ -38,5 +40,57 @@ struct OutboxTests {
             // Each relay has its own mark.
             #expect(try await stack.outbox.progress(of: "replay") == 0)
         }
+    }
+
+    /// The relay reads the tail of a table that keeps growing. With the statistics taken while
+    /// the table was small (autovacuum has not caught up after a burst or an import), the plain
+    /// join of outbox and events was planned as a merge join walking the events from position 1:
+    /// every read cost the whole table. The read must visit about the rows it returns.
+    @Test func readingTheTailVisitsOnlyTheTailEvenWithStatisticsOfASmallTable() async throws {
+        try await TestStack.withStore { stack in
+            try await stack.execute("ALTER TABLE {schema}.events SET (autovacuum_enabled = false)")
+            try await stack.execute("ALTER TABLE {schema}.outbox SET (autovacuum_enabled = false)")
+            _ = try await stack.events.appendBatch((1...20).map { BatchedEvent(stream: "s\($0)", event: Fixture.event()) })
+            try await stack.execute("ANALYZE {schema}.events")
+            try await stack.execute("ANALYZE {schema}.outbox")
+            for batch in 0..<20 {
+                _ = try await stack.events.appendBatch((0..<1_000).map {
+                    BatchedEvent(stream: "s\(batch * 1_000 + $0)", event: Fixture.event())
+                })
+            }
+            let last = try await stack.count("SELECT max(position) FROM {schema}.events")
+            try await Self.expectReadVisitsAboutItsRows(stack, after: last - 50)
+            try await stack.execute("ANALYZE {schema}.events")
+            try await stack.execute("ANALYZE {schema}.outbox")
+            try await Self.expectReadVisitsAboutItsRows(stack, after: last - 50)
+            try await Self.expectReadVisitsAboutItsRows(stack, after: 10_000)
+            #expect(try await stack.outbox.read(after: last - 50, limit: 101).count == 50)
+        }
+    }
+
+    static func expectReadVisitsAboutItsRows(_ stack: TestStack, after position: Int64) async throws {
+        let query = Outbox.readQuery(schema: stack.configuration.schema, after: position, limit: 101)
+        let explain = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, FORMAT JSON) " + query.sql, binds: query.binds)
+        var plan = ""
+        for try await text in try await stack.client.query(explain, logger: stack.logger).decode(String.self) { plan = text }
+        let root = try #require((try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"]
+            as? [String: Any])
+        let visited = rowsVisited(root)
+        #expect(visited["events", default: 0] <= 202, "events rows visited: \(visited); plan: \(plan)")
+        #expect(visited["outbox", default: 0] <= 202, "outbox rows visited: \(visited); plan: \(plan)")
+    }
+
+    /// Rows each table's scans produced or filtered away, over all loops, by table name.
+    static func rowsVisited(_ node: [String: Any]) -> [String: Int] {
+        var visited: [String: Int] = [:]
+        if let table = node["Relation Name"] as? String {
+            let loops = node["Actual Loops"] as? Int ?? 1
+            let rows = (node["Actual Rows"] as? Int ?? 0) + (node["Rows Removed by Filter"] as? Int ?? 0)
+            visited[table, default: 0] += rows * loops
+        }
+        for child in node["Plans"] as? [[String: Any]] ?? [] {
+            visited.merge(rowsVisited(child), uniquingKeysWith: +)
+        }
+        return visited
     }
 }

@@ -27,8 +27,7 @@ public struct IntakePipeline: Sendable {
         events = EventStore(client: client, configuration: store, logger: logger)
         statuses = IngestStatusStore(client: client, configuration: store, logger: logger)
         keys = PersonKeyStore(client: client, configuration: store, logger: logger)
-        resolution = PersonResolution(keys: keys, reader: PersonKeyReader(client: client, schema: store.schema, logger: logger),
-                                      protection: protection, logger: logger)
+        resolution = PersonResolution(keys: keys, protection: protection, logger: logger)
         (self.organizations, self.topics, self.logger) = (organizations, topics, logger)
     }
 

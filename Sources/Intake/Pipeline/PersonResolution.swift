@@ -22,7 +22,6 @@ package struct KeyedPerson: Sendable {
 /// which also settles races with concurrent intakes. Keys are unwrapped in memory.
 struct PersonResolution: Sendable {
     let keys: PersonKeyStore
-    let reader: PersonKeyReader
     let protection: DataProtection
     let logger: Logger
 
@@ -35,7 +34,7 @@ struct PersonResolution: Sendable {
         }
         let wanted = Array(Set(hashes.compactMap { $0 }))
         var people: [Data: KeyedPerson] = [:]
-        for (hash, person) in try await reader.known(wanted) {
+        for (hash, person) in try await keys.knownPeople(wanted) {
             people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(person.wrappedKey, for: person.id), unregistered: false)
         }
         let missing = wanted.filter { people[$0] == nil }
@@ -48,7 +47,7 @@ struct PersonResolution: Sendable {
         }
         let resolved = try await keys.resolvePeople(fresh.mapValues { $0.0 })
         // Created by a concurrent intake between the two statements: read their keys.
-        let raced = try await reader.wrappedKeys(of: resolved.values.filter { !$0.created }.map(\.id))
+        let raced = try await keys.wrappedKeys(of: resolved.values.filter { !$0.created }.map(\.id))
         for (hash, person) in resolved {
             if person.created, let entry = fresh[hash] {
                 people[hash] = KeyedPerson(id: person.id, key: entry.1, unregistered: !registeredInBatch.contains(hash))

@@ -51,8 +51,7 @@ public struct PersonKeyStore: Sendable {
     /// caller indexed first).
     public func resolvePeople(_ candidates: [Data: NewPerson]) async throws(StoreError) -> [Data: ResolvedPerson] {
         guard !candidates.isEmpty else { return [:] }
-        // Sorted, so that concurrent batches lock index entries in the same order.
-        let ordered = candidates.sorted { Self.precedes($0.key, $1.key) }
+        let ordered = Array(candidates)
         let hashes = ordered.map { ByteBuffer(bytes: $0.key) }
         let ids = ordered.map(\.value.id)
         let keys = ordered.map { ByteBuffer(bytes: $0.value.wrappedKey) }
@@ -60,13 +59,16 @@ public struct PersonKeyStore: Sendable {
         return try await client.inTransaction(logger: logger) { connection in
             // ON CONFLICT DO NOTHING waits for a concurrent insert of the same hash to finish;
             // the following SELECT (a new snapshot under READ COMMITTED) then sees its row.
+            // Inserted in hash order, so that concurrent batches lock index entries in the same
+            // order (PostgreSQL sorts; sorting in Swift cost more than the whole statement's
+            // share of this process).
             let created = try await connection.collect("""
                 WITH input AS (
                     SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[])
-                        WITH ORDINALITY AS i(blind_hash, person_id, wrapped_key, ord)
+                        AS i(blind_hash, person_id, wrapped_key)
                 ), indexed AS (
                     INSERT INTO \(unescaped: s).identity_index (blind_hash, person_id)
-                    SELECT blind_hash, person_id FROM input ORDER BY ord
+                    SELECT blind_hash, person_id FROM input ORDER BY blind_hash
                     ON CONFLICT (blind_hash) DO NOTHING
                     RETURNING blind_hash, person_id
                 ), keyed AS (
@@ -95,16 +97,28 @@ public struct PersonKeyStore: Sendable {
         }
     }
 
-    /// Byte order of two hashes (memcmp; `Data`'s generic lexicographic comparison walked an
-    /// iterator byte by byte and was a visible part of the intake's CPU).
-    static func precedes(_ a: Data, _ b: Data) -> Bool {
-        a.withUnsafeBytes { x in
-            b.withUnsafeBytes { y in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
+    /// The people already indexed under `hashes`, with their wrapped keys, in one statement
+    /// (the intake's common case: every person of a batch known). Hashes without a person, or
+    /// whose person was erased, are absent.
+    public func knownPeople(_ hashes: [Data]) async throws(StoreError) -> [Data: (id: UUID, wrappedKey: Data)] {
+        guard !hashes.isEmpty else { return [:] }
+        let s = configuration.schema.rawValue
+        let rows = try await client.collect("""
+            SELECT x.blind_hash, x.person_id, k.wrapped_key
+            FROM \(unescaped: s).identity_index x
+            JOIN \(unescaped: s).person_keys k ON k.person_id = x.person_id
+            WHERE x.blind_hash = ANY(\(hashes.map { ByteBuffer(bytes: $0) })::bytea[])
+            """, logger: logger)
+        var people: [Data: (id: UUID, wrappedKey: Data)] = [:]
+        do {
+            for row in rows {
+                let (hash, id, key) = try row.decode((Data, UUID, Data).self)
+                people[hash] = (id, key)
             }
+        } catch {
+            throw StoreError.wrap(error)
         }
+        return people
     }
 
     /// The person's wrapped data key; `nil` when there is none (never created, or erased).

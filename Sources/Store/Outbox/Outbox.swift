@@ -33,20 +33,14 @@ public struct Outbox: Sendable {
     /// the same statement as their events, under the append lock, so the same gap-free
     /// guarantee holds (see ``AppendLock``).
     ///
-    /// The outbox rows are limited first and the events bounded by `position` as well: joined
-    /// plainly, a planner with stale statistics (a table that just grew) chose a merge join that
-    /// walked the events' primary key from position 1 on every read.
+    /// The outbox rows are limited first, then each one's event is fetched by its position
+    /// (one primary-key probe per row, whatever the statistics say). Left to choose, a planner
+    /// with the statistics of a small table (one that just grew: a burst, an import) walked the
+    /// events from position 1 with a merge join, or scanned the whole tail once per row.
     public func read(after position: Int64, limit: Int) async throws(StoreError) -> [OutboxMessage] {
-        let s = configuration.schema.rawValue
-        let limit = min(max(1, limit), configuration.maximumReadLimit)
-        let rows = try await client.collect("""
-            SELECT o.topic, o.key, \(unescaped: RecordedEvent.columns)
-            FROM (SELECT position, topic, key FROM \(unescaped: s).outbox
-                  WHERE position > \(position) ORDER BY position, topic LIMIT \(limit)) o
-            JOIN \(unescaped: s).events e ON e.position = o.position
-            WHERE e.position > \(position)
-            ORDER BY o.position, o.topic
-            """, logger: logger)
+        let rows = try await client.collect(Self.readQuery(schema: configuration.schema, after: position,
+                                                           limit: min(max(1, limit), configuration.maximumReadLimit)),
+                                            logger: logger)
         do {
             return try rows.map { row in
                 let cells = row.makeRandomAccess()
@@ -58,6 +52,18 @@ public struct Outbox: Sendable {
         } catch {
             throw StoreError.wrap(error)
         }
+    }
+
+    /// The statement of ``read(after:limit:)`` (its plan is checked by the tests).
+    package static func readQuery(schema: SchemaName, after position: Int64, limit: Int) -> PostgresQuery {
+        let s = schema.rawValue
+        return """
+            SELECT o.topic, o.key, \(unescaped: RecordedEvent.columns)
+            FROM (SELECT position, topic, key FROM \(unescaped: s).outbox
+                  WHERE position > \(position) ORDER BY position, topic LIMIT \(limit)) o
+            CROSS JOIN LATERAL (SELECT * FROM \(unescaped: s).events x WHERE x.position = o.position OFFSET 0) e
+            ORDER BY o.position, o.topic
+            """
     }
 
     /// The last position `relay` marked as delivered; 0 before the first mark.
