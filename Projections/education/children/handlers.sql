@@ -52,16 +52,43 @@ ON CONFLICT (person_id, child_no) DO UPDATE SET
     request_id      = EXCLUDED.request_id,
     enrolled_on     = EXCLUDED.enrolled_on;
 
+-- Requests that came before a registration listing their child apply now (the latest one per
+-- child), by the same match as below; every pending request that found its child is done.
+WITH matches AS (
+    SELECT q.person_id, q.request_id, q.position, c.child_no
+    FROM batch b
+    JOIN {{schema}}.pending_requests q ON q.person_id = b.person_id
+    JOIN {{schema}}.children c ON c.person_id = q.person_id
+    WHERE b.type = 'onewindow.resident.registered.v1'
+      AND CASE
+              WHEN q.by_name IS NOT NULL THEN c.child_name = q.by_name
+              WHEN q.by_number IS NOT NULL THEN c.identity_number = q.by_number
+              ELSE (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = q.person_id) = 1
+          END
+), latest AS (
+    SELECT DISTINCT ON (person_id, child_no) person_id, child_no, request_id
+    FROM matches
+    ORDER BY person_id, child_no, position DESC
+), applied AS (
+    UPDATE {{schema}}.children c
+    SET enrollment  = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = l.request_id THEN 'enrolled' ELSE 'requested' END,
+        enrolled_on = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = l.request_id THEN c.enrolled_on END,
+        request_id  = l.request_id
+    FROM latest l
+    WHERE c.person_id = l.person_id AND c.child_no = l.child_no
+)
+DELETE FROM {{schema}}.pending_requests q
+USING matches m
+WHERE q.person_id = m.person_id AND q.request_id = m.request_id;
+
 -- A school-enrollment request marks the child it names: by name (a string beneficiary), by
 -- identity number (an identity beneficiary), or, naming no one, the parent's only child.
 -- The request's id is kept for its delivery. A repeated request of an enrolled child's
--- own request does not undo the enrollment.
-UPDATE {{schema}}.children c
-SET enrollment  = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN 'enrolled' ELSE 'requested' END,
-    enrolled_on = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN c.enrolled_on END,
-    request_id  = r.request_id
-FROM (
+-- own request does not undo the enrollment. A request that marks no child waits in
+-- pending_requests for a registration that lists its child.
+WITH r AS (
     SELECT b.person_id,
+           b.position,
            b.data ->> 'requestId' AS request_id,
            CASE WHEN jsonb_typeof(b.data -> 'beneficiary') = 'string' THEN b.data ->> 'beneficiary' END AS by_name,
            CASE WHEN jsonb_typeof(b.data -> 'beneficiary') = 'object' THEN b.data #>> '{beneficiary,number}' END AS by_number
@@ -69,13 +96,30 @@ FROM (
     WHERE b.type = 'onewindow.service.requested.v1'
       AND b.data ->> 'category' = 'education'
       AND b.data ->> 'service' = 'school-enrollment'
-) r
-WHERE c.person_id = r.person_id
-  AND CASE
-          WHEN r.by_name IS NOT NULL THEN c.child_name = r.by_name
-          WHEN r.by_number IS NOT NULL THEN c.identity_number = r.by_number
-          ELSE (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = r.person_id) = 1
-      END;
+      AND b.person_id IS NOT NULL
+), marked AS (
+    UPDATE {{schema}}.children c
+    SET enrollment  = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN 'enrolled' ELSE 'requested' END,
+        enrolled_on = CASE WHEN c.enrollment = 'enrolled' AND c.request_id = r.request_id THEN c.enrolled_on END,
+        request_id  = r.request_id
+    FROM r
+    WHERE c.person_id = r.person_id
+      AND CASE
+              WHEN r.by_name IS NOT NULL THEN c.child_name = r.by_name
+              WHEN r.by_number IS NOT NULL THEN c.identity_number = r.by_number
+              ELSE (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = r.person_id) = 1
+          END
+    RETURNING r.person_id
+)
+INSERT INTO {{schema}}.pending_requests AS p (person_id, request_id, position, by_name, by_number)
+SELECT r.person_id, r.request_id, r.position, r.by_name, r.by_number
+FROM r
+WHERE r.request_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM marked m WHERE m.person_id = r.person_id)
+ON CONFLICT (person_id, request_id) DO UPDATE SET
+    position  = EXCLUDED.position,
+    by_name   = EXCLUDED.by_name,
+    by_number = EXCLUDED.by_number;
 
 -- A school-enrollment delivery enrolls the child whose request it names, or, when no child
 -- holds that request (or none is named), the parent's only child.
@@ -91,6 +135,12 @@ WHERE b.type = 'onewindow.service.delivered.v1'
        OR (NOT EXISTS (SELECT 1 FROM {{schema}}.children o
                        WHERE o.person_id = b.person_id AND o.request_id = b.data ->> 'requestId')
            AND (SELECT count(*) FROM {{schema}}.children o WHERE o.person_id = b.person_id) = 1));
+
+-- Erasure: the parent's waiting requests go (they may name a child).
+DELETE FROM {{schema}}.pending_requests q
+USING batch b
+WHERE b.type = 'onewindow.person.erased.v1'
+  AND q.person_id = b.person_id;
 
 -- Erasure: the parent's children keep their place and enrollment, without name or identity.
 UPDATE {{schema}}.children c

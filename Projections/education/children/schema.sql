@@ -16,3 +16,16 @@ CREATE TABLE {{schema}}.children (
 
 CREATE INDEX ON {{schema}}.children (enrollment);
 CREATE INDEX ON {{schema}}.children (request_id);
+
+-- School-enrollment requests that matched no child when they came: the parent's registration
+-- (with the household) had not arrived yet, or did not list the child. They apply when a
+-- registration lists the child, and go with the parent's erasure. by_name and by_number (the
+-- child's name or identity number, as the request names them) serve only that match.
+CREATE TABLE {{schema}}.pending_requests (
+    person_id  uuid NOT NULL,
+    request_id text NOT NULL,
+    position   bigint NOT NULL,
+    by_name    text,
+    by_number  text,
+    PRIMARY KEY (person_id, request_id)
+);
