@@ -4,6 +4,7 @@ import Kafka
 @testable import Projector
 import Relay
 import Testing
+import TestSupport
 
 /// Canonical events published straight onto a test's canonical topics, as the relay would
 /// publish them (structured CloudEvents keyed by subject, with the `ce_` headers).
@@ -109,13 +110,3 @@ struct CanonicalFeed: Sendable {
     }
 }
 
-/// Checks `condition` until it holds or `deadline` passes.
-func eventually(deadline: Duration = .seconds(120), _ condition: () async throws -> Bool) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now.advanced(by: deadline)
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}

@@ -4,6 +4,7 @@ import PostgresNIO
 import Relay
 import Store
 import Testing
+import TestSupport
 
 /// Exactly once, the hard way: `onewindow serve projector` as a real process, killed with
 /// SIGKILL at random moments while it works through 100k events, started again, and in the

@@ -7,6 +7,7 @@ import Relay
 import ServiceLifecycle
 import Store
 import Testing
+import TestSupport
 
 @Suite("Projector service on the broker")
 struct ProjectorServiceTests {

@@ -2,6 +2,7 @@ import Kafka
 import Relay
 import Store
 import Testing
+import TestSupport
 
 @Suite("Relay following live appends")
 struct LiveTailTests {

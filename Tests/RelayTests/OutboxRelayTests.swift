@@ -4,6 +4,7 @@ import Relay
 import ServiceLifecycle
 import Store
 import Testing
+import TestSupport
 
 @Suite("Outbox relay")
 struct OutboxRelayTests {

@@ -6,6 +6,7 @@ import Relay
 import Store
 import Synchronization
 import Testing
+import TestSupport
 
 /// The one way relay tests reach the local stack: PostgreSQL from `ONEWINDOW_DATABASE_URL`
 /// (a freshly migrated private schema per test, dropped afterwards) and the broker from
@@ -161,17 +162,6 @@ struct RelayTestStack: Sendable {
         #expect(complete, "read \(read.count) of at least \(count) records in time")
         return read.sorted { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }
     }
-}
-
-/// Checks `condition` until it holds or `deadline` passes (never a fixed sleep).
-func eventually(deadline: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now.advanced(by: deadline)
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }
 
 extension KafkaMessage {
