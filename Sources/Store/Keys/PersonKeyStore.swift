@@ -60,8 +60,7 @@ public struct PersonKeyStore: Sendable {
             // ON CONFLICT DO NOTHING waits for a concurrent insert of the same hash to finish;
             // the following SELECT (a new snapshot under READ COMMITTED) then sees its row.
             // Inserted in hash order, so that concurrent batches lock index entries in the same
-            // order (PostgreSQL sorts; sorting in Swift cost more than the whole statement's
-            // share of this process).
+            // order. PostgreSQL sorts them: the same sort in Swift cost ≈ 1 % of the intake's CPU.
             let created = try await connection.collect("""
                 WITH input AS (
                     SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[])
