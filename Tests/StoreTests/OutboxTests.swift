@@ -43,9 +43,10 @@ struct OutboxTests {
     }
 
     /// The relay reads the tail of a table that keeps growing. With the statistics taken while
-    /// the table was small (autovacuum has not caught up after a burst or an import), the plain
-    /// join of outbox and events was planned as a merge join walking the events from position 1:
-    /// every read cost the whole table. The read must visit about the rows it returns.
+    /// the table was small (autovacuum has not caught up after a burst or an import), a join of
+    /// outbox and events was planned to walk the events from position 1 (a merge join) or to
+    /// scan the whole tail once per outbox row. The read must visit about the rows it returns,
+    /// with stale statistics and with fresh ones.
     @Test func readingTheTailVisitsOnlyTheTailEvenWithStatisticsOfASmallTable() async throws {
         try await TestStack.withStore { stack in
             try await stack.execute("ALTER TABLE {schema}.events SET (autovacuum_enabled = false)")
