@@ -18,13 +18,16 @@ import PostgresNIO
 /// any position, and hold it until they commit. Positions therefore become visible in
 /// order: every position below a visible one is committed or was rolled back and will never
 /// appear. A reader can follow `position > last` with no gap, and a stream's versions follow
-/// its positions. The lock is taken by ``EventStore`` first thing in an append (so its
-/// version checks read fresh data) and again by a statement trigger on `events` (so a
-/// writer that bypasses ``EventStore`` cannot break the guarantee).
+/// its positions. The lock is taken before the statement that reads versions and checks
+/// duplicates (so it sees every append committed before): by the store's `append_batch`
+/// function at its start (migration 5), or by ``EventStore/append(stream:expectedVersion:events:)``
+/// first thing in its transaction; and again by a statement trigger on `events` (so a writer
+/// that bypasses both cannot break the guarantee).
 ///
-/// The cost is that appends commit one at a time. Each append is one multi-row statement
-/// (UNNEST of arrays), so a writer holds the lock for about one round trip plus the commit's
-/// WAL flush; batching many events per append — as the intake does — keeps throughput high.
+/// The cost is that appends commit one at a time, so the time from taking the lock to the
+/// commit bounds the store's write rate. The intake's batches therefore append with one call
+/// and no explicit transaction: the lock is held while PostgreSQL inserts (arrays bound and
+/// parsed before the lock) and commits, with no round trip to the client in between.
 ///
 /// Readers therefore do *not* add the `tx < xmin` filter (a deliberate change to decision 2):
 /// under the lock it adds nothing, and it can do harm — a transaction that took its id before

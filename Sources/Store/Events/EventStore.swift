@@ -44,7 +44,8 @@ public struct EventStore: Sendable {
             guard expectedVersion.accepts(current: current) else {
                 throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: current)
             }
-            let appended = try await EventInsert.insert(batch, schema: schema, on: connection, logger: logger)
+            let appended = try EventInsert.appended(
+                try await connection.collect(EventInsert.insert(batch, schema: schema), logger: logger))
             return .appended(batch.compactMap { appended[EventKey(source: $0.event.source, id: $0.event.id)] })
         }
     }
@@ -56,13 +57,12 @@ public struct EventStore: Sendable {
     /// and changes nothing. Returns one outcome per event, in the order given.
     public func appendBatch(_ events: [BatchedEvent]) async throws(StoreError) -> [BatchOutcome] {
         guard !events.isEmpty else { return [] }
-        let (schema, logger) = (schema, logger)
         var sent = Set<EventKey>()  // a key repeated in the batch is sent once; its repeats are duplicates
         let distinct = events.filter { sent.insert(EventKey(source: $0.event.source, id: $0.event.id)).inserted }
-        let appended = try await client.inTransaction(logger: logger) { connection in
-            try await AppendLock.take(on: connection, schema: schema, logger: logger)
-            return try await EventInsert.insert(distinct, schema: schema, on: connection, logger: logger)
-        }
+        // One statement, its own transaction: the lock is taken and released inside it.
+        let rows = try await client.collect(EventInsert.insert(distinct, schema: schema), logger: logger)
+        let appended: [EventKey: AppendedEvent]
+        do { appended = try EventInsert.appended(rows) } catch { throw StoreError.wrap(error) }
         var answered = Set<EventKey>()
         return events.map { item in
             let key = EventKey(source: item.event.source, id: item.event.id)
