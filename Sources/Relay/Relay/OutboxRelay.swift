@@ -15,7 +15,8 @@ import Store
 /// Run it in a `ServiceGroup` *after* the `PostgresClient` and the `KafkaProducer` it uses
 /// (graceful shutdown goes in reverse order): on graceful shutdown it finishes and marks the
 /// batch in flight, then returns; on cancellation it stops at once without marking. It must be
-/// the only reader of the producer's `deliveryReports`.
+/// the only reader of the producer's `deliveryReports`. Its loop runs on a thread of its own
+/// (``RelayThread``), not on the cooperative pool it would share with an intake.
 public struct OutboxRelay: Service {
     let outbox: Outbox
     let producer: KafkaProducer
@@ -33,6 +34,10 @@ public struct OutboxRelay: Service {
     /// - Throws: a fatal `KafkaError` (the producer must be recreated), or what
     ///   ``RelayConfiguration/beforeMark`` threw. Transient failures are retried, not thrown.
     public func run() async throws {
+        try await withTaskExecutorPreference(RelayThread.shared) { try await relay() }
+    }
+
+    private func relay() async throws {
         var publisher = BatchPublisher(producer: producer, naming: configuration.topics,
                                        reports: producer.deliveryReports.makeAsyncIterator())
         var mark: Int64?
