@@ -72,6 +72,26 @@ struct TestStack: Sendable {
         try await client.query(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "{schema}", with: schema)), logger: logger)
     }
 
+    /// What `pg_stat_user_tables` says was done to one of the schema's tables. Each backend
+    /// reports its counters when it goes idle, at most once a second and within about ten.
+    struct TableActivity: Equatable, Sendable {
+        var sequentialScans: Int64
+        var rowsReadSequentially: Int64
+        var indexScans: Int64
+        var inserted: Int64
+    }
+
+    func activity(of table: String) async throws -> TableActivity {
+        let rows = try await client.query("""
+            SELECT seq_scan, seq_tup_read, coalesce(idx_scan, 0), n_tup_ins FROM pg_stat_user_tables
+            WHERE schemaname = \(schema) AND relname = \(table)
+            """, logger: logger)
+        for try await (scans, read, indexScans, inserted) in rows.decode((Int64, Int64, Int64, Int64).self) {
+            return TableActivity(sequentialScans: scans, rowsReadSequentially: read, indexScans: indexScans, inserted: inserted)
+        }
+        return TableActivity(sequentialScans: 0, rowsReadSequentially: 0, indexScans: 0, inserted: 0)
+    }
+
     /// One number from a query the test writes itself, e.g. `SELECT count(*) FROM <schema>.events`.
     func count(_ sql: String) async throws -> Int64 {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "{schema}", with: schema)),

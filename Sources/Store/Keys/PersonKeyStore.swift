@@ -85,8 +85,9 @@ public struct PersonKeyStore: Sendable {
             let taken = ordered.filter { resolved[$0.key] == nil }.map { ByteBuffer(bytes: $0.key) }
             guard !taken.isEmpty else { return resolved }
             let existing = try await connection.collect("""
-                SELECT x.blind_hash, x.person_id FROM \(unescaped: s).identity_index x
-                WHERE x.blind_hash = ANY(\(taken)::bytea[])
+                SELECT h.blind_hash, x.person_id FROM unnest(\(taken)::bytea[]) AS h(blind_hash)
+                CROSS JOIN LATERAL (SELECT person_id FROM \(unescaped: s).identity_index x
+                                    WHERE x.blind_hash = h.blind_hash OFFSET 0) x
                 """, logger: logger)
             for row in existing {
                 let (hash, id) = try row.decode((Data, UUID).self)
@@ -99,14 +100,20 @@ public struct PersonKeyStore: Sendable {
     /// The people already indexed under `hashes`, with their wrapped keys, in one statement
     /// (the intake's common case: every person of a batch known). Hashes without a person, or
     /// whose person was erased, are absent.
+    ///
+    /// Each hash is looked up by its index entry (`LATERAL … OFFSET 0`, here and below). Asked
+    /// for a thousand hashes as a join, PostgreSQL read both tables whole on every call until
+    /// they held some hundreds of thousands of people.
     public func knownPeople(_ hashes: [Data]) async throws(StoreError) -> [Data: (id: UUID, wrappedKey: Data)] {
         guard !hashes.isEmpty else { return [:] }
         let s = configuration.schema.rawValue
         let rows = try await client.collect("""
-            SELECT x.blind_hash, x.person_id, k.wrapped_key
-            FROM \(unescaped: s).identity_index x
-            JOIN \(unescaped: s).person_keys k ON k.person_id = x.person_id
-            WHERE x.blind_hash = ANY(\(hashes.map { ByteBuffer(bytes: $0) })::bytea[])
+            SELECT h.blind_hash, x.person_id, k.wrapped_key
+            FROM unnest(\(hashes.map { ByteBuffer(bytes: $0) })::bytea[]) AS h(blind_hash)
+            CROSS JOIN LATERAL (SELECT person_id FROM \(unescaped: s).identity_index x
+                                WHERE x.blind_hash = h.blind_hash OFFSET 0) x
+            CROSS JOIN LATERAL (SELECT wrapped_key FROM \(unescaped: s).person_keys k
+                                WHERE k.person_id = x.person_id OFFSET 0) k
             """, logger: logger)
         var people: [Data: (id: UUID, wrappedKey: Data)] = [:]
         do {
@@ -131,9 +138,11 @@ public struct PersonKeyStore: Sendable {
     /// The wrapped data keys of `people` that still have one (erased people are absent).
     public func wrappedKeys(of people: [UUID]) async throws(StoreError) -> [UUID: Data] {
         guard !people.isEmpty else { return [:] }
-        let rows = try await client.collect(
-            "SELECT person_id, wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys WHERE person_id = ANY(\(people))",
-            logger: logger)
+        let rows = try await client.collect("""
+            SELECT p.person_id, k.wrapped_key FROM unnest(\(people)::uuid[]) AS p(person_id)
+            CROSS JOIN LATERAL (SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys k
+                                WHERE k.person_id = p.person_id OFFSET 0) k
+            """, logger: logger)
         var keys: [UUID: Data] = [:]
         do {
             for row in rows {

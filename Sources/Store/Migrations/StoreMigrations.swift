@@ -130,6 +130,10 @@ public enum StoreMigrations {
                 -- Numbering and the duplicate check work on narrow rows (ordinal, stream, key);
                 -- the wide columns are joined back only for the insert (sorting rows with their
                 -- data cost a third of the statement). Each key must appear once per call.
+                -- The duplicate check probes the (source, event_id) index once per row; without
+                -- the OFFSET 0 fence the planner turned it into a hash anti-join that read the
+                -- whole events table on every append, whatever its statistics, until the table
+                -- held some 300,000 events (the per-row probes looked dearer before that).
                 RETURN QUERY EXECUTE $query$
                     WITH input AS (
                         SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -138,7 +142,7 @@ public enum StoreMigrations {
                         SELECT i.ord, i.stream, row_number() OVER (PARTITION BY i.stream ORDER BY i.ord) AS n
                         FROM input i
                         WHERE NOT EXISTS (SELECT 1 FROM {schema}.events e
-                                          WHERE e.source = i.source AND e.event_id = i.event_id)
+                                          WHERE e.source = i.source AND e.event_id = i.event_id OFFSET 0)
                     ), versioned AS (
                         SELECT f.ord, f.n + coalesce((SELECT max(e.stream_version) FROM {schema}.events e
                                                       WHERE e.stream = f.stream), 0) AS stream_version

@@ -1,0 +1,73 @@
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+/// The intake's statements take a thousand keys at a time. Left to choose, PostgreSQL answered
+/// such a statement by reading whole tables into a hash, with fresh statistics too, until the
+/// tables held a few hundred thousand rows: every batch cost more than the one before. These
+/// tests grow the tables to 20,000 rows, refresh the statistics, and check that a batch reads
+/// no row by sequential scan.
+@Suite("Batch statements stay index-bound as the tables grow")
+struct IndexBoundTests {
+    @Test func anAppendProbesTheKeyIndexInsteadOfReadingTheWholeEventsTable() async throws {
+        try await TestStack.withStore { stack in
+            try await stack.execute("ALTER TABLE {schema}.events SET (autovacuum_enabled = false)")
+            for batch in 0..<20 {
+                _ = try await stack.events.appendBatch((0..<1_000).map {
+                    BatchedEvent(stream: "s\(batch)-\($0)", event: Fixture.event())
+                })
+            }
+            try await stack.execute("ANALYZE {schema}.events")
+            #expect(try await eventually(deadline: .seconds(60)) { try await stack.activity(of: "events").inserted == 20_000 })
+            let before = try await stack.activity(of: "events")
+
+            var next = (0..<999).map { BatchedEvent(stream: "new-\($0)", event: Fixture.event()) }
+            next.append(BatchedEvent(stream: "again", event: Fixture.event(id: "kept")))
+            _ = try await stack.events.appendBatch(next)
+            #expect(try await eventually(deadline: .seconds(60)) { try await stack.activity(of: "events").inserted == 21_000 })
+
+            let read = try await stack.activity(of: "events").rowsReadSequentially - before.rowsReadSequentially
+            #expect(read == 0, "the append read \(read) event rows by sequential scan")
+            // And it still tells a stored event from a new one.
+            #expect(try await stack.events.appendBatch([BatchedEvent(stream: "again", event: Fixture.event(id: "kept"))]) == [.duplicate])
+        }
+    }
+
+    @Test func lookingUpABatchOfPeopleProbesTheIndexesInsteadOfReadingBothTables() async throws {
+        try await TestStack.withStore { stack in
+            try await stack.execute("ALTER TABLE {schema}.identity_index SET (autovacuum_enabled = false)")
+            try await stack.execute("ALTER TABLE {schema}.person_keys SET (autovacuum_enabled = false)")
+            var hashes: [Data] = []
+            for _ in 0..<20 {
+                var candidates: [Data: NewPerson] = [:]
+                for _ in 0..<1_000 {
+                    let hash = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+                    candidates[hash] = NewPerson(id: UUID(), wrappedKey: Data(repeating: 7, count: 60))
+                    hashes.append(hash)
+                }
+                _ = try await stack.keys.resolvePeople(candidates)
+            }
+            try await stack.execute("ANALYZE {schema}.identity_index")
+            try await stack.execute("ANALYZE {schema}.person_keys")
+            #expect(try await eventually(deadline: .seconds(60)) {
+                let (index, keys) = (try await stack.activity(of: "identity_index"), try await stack.activity(of: "person_keys"))
+                return index.inserted == 20_000 && keys.inserted == 20_000
+            })
+            let before = (try await stack.activity(of: "identity_index"), try await stack.activity(of: "person_keys"))
+
+            let asked = Array(hashes.shuffled().prefix(999)) + [Data(repeating: 1, count: 32)]
+            let known = try await stack.keys.knownPeople(asked)
+            #expect(known.count == 999)
+            // A read-only statement: its counters are in once any scan of the two tables shows.
+            func scans(_ activity: TestStack.TableActivity) -> Int64 { activity.sequentialScans + activity.indexScans }
+            #expect(try await eventually(deadline: .seconds(60)) {
+                let (index, keys) = (try await stack.activity(of: "identity_index"), try await stack.activity(of: "person_keys"))
+                return scans(index) > scans(before.0) && scans(keys) > scans(before.1)
+            })
+            let index = try await stack.activity(of: "identity_index").rowsReadSequentially - before.0.rowsReadSequentially
+            let keys = try await stack.activity(of: "person_keys").rowsReadSequentially - before.1.rowsReadSequentially
+            #expect(index == 0 && keys == 0, "read by sequential scan: \(index) index entries, \(keys) keys")
+        }
+    }
+}
