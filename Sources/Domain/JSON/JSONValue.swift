@@ -43,10 +43,10 @@ extension JSONValue {
 
     func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let d):
-            if let i = integerValue { out += Array(String(i).utf8) } else { out += Array("\(d)".utf8) }
+            if let i = integerValue { out.append(contentsOf: String(i).utf8) } else { out.append(contentsOf: "\(d)".utf8) }
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let items):
             out.append(0x5B)

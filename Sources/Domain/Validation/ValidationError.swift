@@ -57,6 +57,10 @@ struct FieldPath: Sendable {
 /// JSON pointer building (RFC 6901 escaping of `~` and `/`).
 enum JSONPointer {
     static func appending(_ base: String, _ token: String) -> String {
+        // Almost every key needs no escape: join the UTF-8 as it is, without walking characters.
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else {
+            return base + "/" + token
+        }
         var out = base + "/"
         for c in token {
             switch c {

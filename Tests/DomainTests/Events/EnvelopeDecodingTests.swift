@@ -27,6 +27,13 @@ struct EnvelopeDecodingTests {
         #expect(failure.errors.allSatisfy { !$0.reason.isEmpty })
     }
 
+    /// RFC 6901: a member name holding `~` or `/` is escaped in the field that names it.
+    @Test func anUnknownMemberIsNamedByItsEscapedPointer() {
+        let bad = Self.valid.replacingOccurrences(of: "\"appliedOn\"", with: "\"a/b~c\":1,\"appliedOn\"")
+        guard case .failure(let failure) = EventEnvelope.decode(json: Array(bad.utf8)) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == ["/data/a~1b~0c"])
+    }
+
     @Test(arguments: ["", "{", "[1,2]", "\"event\"", "{\"a\":1}x", "null"])
     func nonEventBodyIsRejectedAtTheRoot(_ body: String) {
         guard case .failure(let failure) = EventEnvelope.decode(json: Array(body.utf8)) else { Issue.record("accepted"); return }
