@@ -13,10 +13,12 @@ import NIOPosix
 final class RelayThread: TaskExecutor {
     static let shared = RelayThread()
 
+    /// Held so that the thread's lifetime does not rest on the loop's reference to its group.
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let loop: any EventLoop
 
     private init() {
-        loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        loop = group.next()
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
