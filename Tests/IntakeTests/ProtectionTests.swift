@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Foundation
 import Intake
@@ -41,6 +42,41 @@ struct ProtectionTests {
         }
         #expect(try PersonalFields.reveal(sealed, with: key) == data)
         if data["name"] != nil || data["identity"] != nil { #expect(sealed != data) }
+
+        // The bytes the store keeps are written without the sealed tree: same fields sealed.
+        let bytes = try PersonalFields.protectedJSON(data, with: key)
+        let written = try JSONValue.parse(bytes)
+        for secret in ["张伟", "411523198807210128", "13800138000", "李娜", "320506199003154322", "张小明"] {
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(secret), "\(example)")
+        }
+        #expect(Self.masked(written) == Self.masked(sealed), "\(example)")
+        #expect(try PersonalFields.reveal(written, with: key) == data)
+        #expect(written.encoded() == bytes, "compact, keys sorted")
+    }
+
+    /// `value` with every sealed string replaced by one marker (nonces differ between seals).
+    static func masked(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let s) where s.hasPrefix("enc:v1:"): .string("sealed")
+        case .array(let items): .array(items.map(masked))
+        case .object(let members): .object(members.mapValues(masked))
+        default: value
+        }
+    }
+
+    @Test func keysAndNoncesNeverRepeatAcrossRefillsOfTheRandomPool() throws {
+        // 2,000 keys are 64 KiB of the pool (16 refills); a repeat would mean reused bytes.
+        let keys = (0..<2_000).map { _ in Self.protection.newPersonKey().withUnsafeBytes { Array($0) } }
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.allSatisfy { $0.count == 32 })
+        let key = Self.protection.newPersonKey()
+        let sealed = try (0..<2_000).map { _ in try PersonalFields.protectedJSON(.object(["name": .string("张伟")]), with: key) }
+        let nonces = sealed.map { bytes -> [UInt8] in
+            let text = String(decoding: bytes, as: UTF8.self)
+            let base64 = text.split(separator: "enc:v1:")[1].dropLast(2)
+            return Array(Data(base64Encoded: String(base64))!.prefix(12))
+        }
+        #expect(Set(nonces).count == nonces.count)
     }
 
     @Test func theOrganizationsFileIsValidatedEntryByEntry() throws {

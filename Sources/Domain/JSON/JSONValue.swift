@@ -41,7 +41,8 @@ extension JSONValue {
         return out
     }
 
-    func write(into out: inout [UInt8]) {
+    /// Appends the compact JSON of ``encoded()``.
+    package func write(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -56,15 +57,25 @@ extension JSONValue {
             }
             out.append(0x5D)
         case .object(let members):
-            out.append(0x7B)
-            for (n, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if n > 0 { out.append(0x2C) }
-                JSONValue.writeString(member.key, into: &out)
-                out.append(0x3A)
-                member.value.write(into: &out)
-            }
-            out.append(0x7D)
+            JSONValue.writeObject(members, into: &out) { _, _, _ in false }
         }
+    }
+
+    /// Appends `members` as a JSON object with sorted keys. `custom` is offered each member
+    /// after its name is written: it may write the value itself and return true (the intake
+    /// seals personal fields this way), or return false to have it written as it is.
+    package static func writeObject<E: Error>(
+        _ members: [String: JSONValue], into out: inout [UInt8],
+        custom: (String, JSONValue, inout [UInt8]) throws(E) -> Bool
+    ) throws(E) {
+        out.append(0x7B)
+        for (n, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if n > 0 { out.append(0x2C) }
+            JSONValue.writeString(member.key, into: &out)
+            out.append(0x3A)
+            if try !custom(member.key, member.value, &out) { member.value.write(into: &out) }
+        }
+        out.append(0x7D)
     }
 
     /// Appends `s` as a JSON string: quoted, with `"`, `\\` and control characters escaped

@@ -14,23 +14,24 @@ package enum CanonicalEvent {
         metadata["subject"] = envelope.subject.map(JSONValue.string)
         let stream: String
         let topic: String
-        var data = envelope.event.data
+        let data: [UInt8]
         if let person {
             stream = person.id.uuidString.lowercased()
             topic = topics.person
             metadata["personid"] = .string(stream)
             if person.unregistered { metadata["personRegistered"] = .bool(false) }
-            data = try PersonalFields.protect(data, with: person.key)
+            data = try PersonalFields.protectedJSON(envelope.event.data, with: person.key)
         } else if case .housingUnitRegistered(let unit) = envelope.event {
             stream = unit.housingUnitID
             topic = topics.housing
+            data = envelope.event.data.encoded()
         } else {
             preconditionFailure("every department event names a person or a housing unit")
         }
         let event = NewEvent(
             id: envelope.id, source: envelope.source, type: envelope.type.rawValue, time: envelope.time.date,
             actor: envelope.actor.text, region: envelope.region.text,
-            data: Data(data.encoded()), metadata: Data(JSONValue.object(metadata).encoded()), topic: topic)
+            data: Data(data), metadata: Data(JSONValue.object(metadata).encoded()), topic: topic)
         return BatchedEvent(stream: stream, event: event)
     }
 }

@@ -35,15 +35,16 @@ public struct DataProtection: Sendable {
         return Data(HMAC<SHA256>.authenticationCode(for: message, using: blindIndexKey))
     }
 
-    /// A fresh data key for a new person.
-    public func newPersonKey() -> SymmetricKey { SymmetricKey(size: .bits256) }
+    /// A fresh data key for a new person (256 random bits).
+    public func newPersonKey() -> SymmetricKey { RandomPool.shared.key() }
 
     /// Wraps a person's data key for storage: AES-GCM seal under the wrapping key, bound to the
     /// person id (as authenticated data) so a wrapped key cannot be moved to another person.
     public func wrap(_ key: SymmetricKey, for person: UUID) throws(DataProtectionError) -> Data {
         do {
             let bytes = key.withUnsafeBytes { Data($0) }
-            return try AES.GCM.seal(bytes, using: wrappingKey, authenticating: Self.binding(person)).combined!
+            return try AES.GCM.seal(bytes, using: wrappingKey, nonce: RandomPool.shared.nonce(),
+                                    authenticating: Self.binding(person)).combined!
         } catch {
             throw .sealFailed
         }

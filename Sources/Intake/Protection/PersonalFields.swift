@@ -12,13 +12,24 @@ public enum PersonalFields {
     /// Encrypts the personal fields of `data` (the `data` object of an event) with `key`.
     public static func protect(_ data: JSONValue, with key: SymmetricKey) throws(DataProtectionError) -> JSONValue {
         try transform(data) { (text: String) throws(DataProtectionError) -> String in
-            do {
-                let box = try AES.GCM.seal(Data(text.utf8), using: key)
-                return prefix + box.combined!.base64EncodedString()
-            } catch {
-                throw .sealFailed
-            }
+            var sealed = Array(prefix.utf8)
+            try appendSealed(text, with: key, to: &sealed)
+            return String(decoding: sealed, as: UTF8.self)
         }
+    }
+
+    /// What ``protect(_:with:)`` returns, written straight as compact JSON with sorted keys
+    /// (the bytes the store keeps), without building the sealed copy of the tree first.
+    public static func protectedJSON(_ data: JSONValue, with key: SymmetricKey) throws(DataProtectionError) -> [UInt8] {
+        guard case .object(let members) = data else { return data.encoded() }
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        try JSONValue.writeObject(members, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
+            guard let kind = Kind(member: name) else { return false }
+            try write(value, as: kind, with: key, into: &out)
+            return true
+        }
+        return out
     }
 
     /// Decrypts what ``protect(_:with:)`` sealed (for projectors and authorized readers).
@@ -34,42 +45,116 @@ public enum PersonalFields {
         }
     }
 
-    typealias Seal = (String) throws(DataProtectionError) -> String
+    /// What is personal in a member of `data`: the one table of personal fields, the same
+    /// members for every event type that has them.
+    enum Kind {
+        /// The string itself (`name`, `phone`).
+        case text
+        /// The `number` of an identity object (`identity`).
+        case identity
+        /// A name or an identity object (`beneficiary`).
+        case textOrIdentity
+        /// An array of household members, each with a `name` and an `identity`.
+        case household
 
-    /// The one table of personal fields; the same members for every event type that has them.
-    static func transform(_ data: JSONValue, _ seal: Seal) throws(DataProtectionError) -> JSONValue {
-        guard case .object(var members) = data else { return data }
-        for name in ["name", "phone"] { members[name] = try sealString(members[name], seal) }
-        members["identity"] = try sealIdentity(members["identity"], seal)
-        if let beneficiary = members["beneficiary"] {
-            if beneficiary.stringValue != nil {
-                members["beneficiary"] = try sealString(beneficiary, seal)
-            } else {
-                members["beneficiary"] = try sealIdentity(beneficiary, seal)
+        init?(member name: String) {
+            switch name {
+            case "name", "phone": self = .text
+            case "identity": self = .identity
+            case "beneficiary": self = .textOrIdentity
+            case "household": self = .household
+            default: return nil
             }
         }
-        if case .array(let household)? = members["household"] {
-            var sealed: [JSONValue] = []
-            for member in household {
-                guard case .object(var m) = member else { sealed.append(member); continue }
-                m["name"] = try sealString(m["name"], seal)
-                m["identity"] = try sealIdentity(m["identity"], seal)
-                sealed.append(.object(m))
+
+        /// Within one household member.
+        init?(householdMember name: String) {
+            switch name {
+            case "name": self = .text
+            case "identity": self = .identity
+            default: return nil
             }
-            members["household"] = .array(sealed)
+        }
+    }
+
+    typealias Seal = (String) throws(DataProtectionError) -> String
+
+    static func transform(_ data: JSONValue, _ seal: Seal) throws(DataProtectionError) -> JSONValue {
+        guard case .object(var members) = data else { return data }
+        for (name, value) in members {
+            if let kind = Kind(member: name) { members[name] = try transform(value, as: kind, seal) }
         }
         return .object(members)
     }
 
-    static func sealString(_ value: JSONValue?, _ seal: Seal) throws(DataProtectionError) -> JSONValue? {
-        guard let value else { return nil }
-        guard case .string(let text) = value else { return value }
-        return .string(try seal(text))
+    static func transform(_ value: JSONValue, as kind: Kind, _ seal: Seal) throws(DataProtectionError) -> JSONValue {
+        switch (kind, value) {
+        case (.text, .string(let text)), (.textOrIdentity, .string(let text)):
+            return .string(try seal(text))
+        case (.identity, .object(var identity)), (.textOrIdentity, .object(var identity)):
+            if case .string(let number)? = identity["number"] { identity["number"] = .string(try seal(number)) }
+            return .object(identity)
+        case (.household, .array(let household)):
+            var sealed: [JSONValue] = []
+            sealed.reserveCapacity(household.count)
+            for member in household {
+                guard case .object(var m) = member else { sealed.append(member); continue }
+                for (name, value) in m {
+                    if let kind = Kind(householdMember: name) { m[name] = try transform(value, as: kind, seal) }
+                }
+                sealed.append(.object(m))
+            }
+            return .array(sealed)
+        default:
+            return value
+        }
     }
 
-    static func sealIdentity(_ value: JSONValue?, _ seal: Seal) throws(DataProtectionError) -> JSONValue? {
-        guard case .object(var identity)? = value else { return value }
-        identity["number"] = try sealString(identity["number"], seal)
-        return .object(identity)
+    /// ``transform(_:as:_:)`` with ``protect(_:with:)``'s sealing, written as JSON.
+    static func write(_ value: JSONValue, as kind: Kind, with key: SymmetricKey, into out: inout [UInt8]) throws(DataProtectionError) {
+        switch (kind, value) {
+        case (.text, .string(let text)), (.textOrIdentity, .string(let text)):
+            try writeSealed(text, with: key, into: &out)
+        case (.identity, .object(let identity)), (.textOrIdentity, .object(let identity)):
+            try JSONValue.writeObject(identity, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
+                guard name == "number", case .string(let number) = value else { return false }
+                try writeSealed(number, with: key, into: &out)
+                return true
+            }
+        case (.household, .array(let household)):
+            out.append(UInt8(ascii: "["))
+            for (n, member) in household.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                guard case .object(let m) = member else { member.write(into: &out); continue }
+                try JSONValue.writeObject(m, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
+                    guard let kind = Kind(householdMember: name) else { return false }
+                    try write(value, as: kind, with: key, into: &out)
+                    return true
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        default:
+            value.write(into: &out)
+        }
+    }
+
+    /// Writes `"enc:v1:…"` (a JSON string; base64 needs no escaping).
+    static func writeSealed(_ text: String, with key: SymmetricKey, into out: inout [UInt8]) throws(DataProtectionError) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: prefix.utf8)
+        try appendSealed(text, with: key, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends base64(nonce ‖ ciphertext ‖ tag) of `text`, sealed with a nonce from the pool.
+    static func appendSealed(_ text: String, with key: SymmetricKey, to out: inout [UInt8]) throws(DataProtectionError) {
+        let box: AES.GCM.SealedBox
+        do {
+            var text = text
+            box = try text.withUTF8 { try AES.GCM.seal(UnsafeRawBufferPointer($0), using: key, nonce: RandomPool.shared.nonce()) }
+        } catch {
+            throw .sealFailed
+        }
+        out.append(contentsOf: box.combined!.base64EncodedData())
     }
 }
