@@ -65,7 +65,7 @@ struct ProtectionTests {
     }
 
     @Test func keysAndNoncesNeverRepeatAcrossRefillsOfTheRandomPool() throws {
-        // 2,000 keys are 64 KiB of the pool (16 refills); a repeat would mean reused bytes.
+        // 2,000 keys take 64,000 bytes of the pool (15 refills); a repeat would mean reused bytes.
         let keys = (0..<2_000).map { _ in Self.protection.newPersonKey().withUnsafeBytes { Array($0) } }
         #expect(Set(keys).count == keys.count)
         #expect(keys.allSatisfy { $0.count == 32 })

@@ -4,9 +4,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// Random bytes for nonces and new person keys, drawn from the kernel's CSPRNG (`getrandom`, through glibc's `arc4random_buf`)
-/// 4 KiB at a time. swift-crypto's `AES.GCM.Nonce()` and `SymmetricKey(size:)` make one system
-/// call each; an event seals two or three fields and a new person adds a key and its wrapping,
+/// Random bytes for nonces and new person keys, drawn from the kernel's CSPRNG (`getrandom`,
+/// through glibc's `arc4random_buf`) 4 KiB at a time. swift-crypto's `AES.GCM.Nonce()` and
+/// `SymmetricKey(size:)` make one system call each; an event seals two or three fields and a new person adds a key and its wrapping,
 /// so that was five system calls per event (≈ 3 % of the intake's CPU in the profile).
 ///
 /// The bytes are the kernel's, handed out once each and zeroed in the pool as they go; only the
