@@ -229,13 +229,13 @@ struct SyntheticCity {
         position += 1
         let version = (versions[stream] ?? 0) + 1
         versions[stream] = version
-        let sealed = try key.map { try PersonalFields.protect(data, with: $0) } ?? data
+        let sealed = try key.map { try PersonalFields.protectedJSON(data, with: $0) } ?? data.encoded()
         var metadata: [String: JSONValue] = ["datacontenttype": .string("application/json")]
         if topic == .person { metadata["personid"] = .string(stream) }
         let event = RecordedEvent(
             position: position, stream: stream, streamVersion: version, id: "\(label)-\(position)",
             source: source ?? "/\(actor)/bench", type: type, time: now, recordedAt: now, actor: actor, region: region,
-            data: Data(sealed.encoded()), metadata: Data(JSONValue.object(metadata).encoded()))
+            data: Data(sealed), metadata: Data(JSONValue.object(metadata).encoded()))
         return CloudEventRecord.make(OutboxMessage(topic: "onewindow.\(topic.rawValue)", key: stream, event: event), naming: naming)
     }
 }
