@@ -25,10 +25,8 @@ struct IntakeBenchmark {
         var figure: String
         var rate: Double
         var seconds: Double
-        /// CPU seconds (user + system) this process used during the figure.
-        var cpu: Double = 0
-        /// CPU seconds all `postgres` processes on this machine used during the figure.
-        var postgresCPU: Double = 0
+        /// CPU seconds (user + system) this process, PostgreSQL and the broker used during the figure.
+        var cpu = CPUUse()
     }
 
     /// How many messages the relay has published so far (observer → benchmark).
@@ -81,36 +79,30 @@ struct IntakeBenchmark {
             tasks.addTask { try await group.run() }
             do {
                 baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
-                var cpu = Measure.cpuSeconds()
-                var pg = Measure.postgresCPUSeconds()
+                var cpu = CPUUse.now()
                 rows.append(try await self.http(httpEvents, port: port, token: token, client: parts.postgres,
                                                 schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = Measure.cpuSeconds() - cpu
-                rows[rows.count - 1].postgresCPU = Measure.postgresCPUSeconds() - pg
-                cpu = Measure.cpuSeconds()
-                pg = Measure.postgresCPUSeconds()
+                rows[rows.count - 1].cpu = CPUUse.now() - cpu
+                cpu = CPUUse.now()
                 rows.append(try await self.direct(directEvents, pipeline: pipeline, prefix: "direct-\(suffix)",
                                                   client: parts.postgres, schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = Measure.cpuSeconds() - cpu
-                rows[rows.count - 1].postgresCPU = Measure.postgresCPUSeconds() - pg
+                rows[rows.count - 1].cpu = CPUUse.now() - cpu
                 try await self.fillIngest(kafkaEvents, topic: IntakeTopics(prefix: environment.topicPrefix).ingest, parts: parts)
-                cpu = Measure.cpuSeconds()
-                pg = Measure.postgresCPUSeconds()
+                cpu = CPUUse.now()
                 let before = published.messages.load(ordering: .acquiring)
                 let start = ContinuousClock.now
                 let wallStart = Date()
                 await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
                 let end = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                      schema: store.schema, published: published)
-                cpu = Measure.cpuSeconds() - cpu
-                pg = Measure.postgresCPUSeconds() - pg
+                cpu = CPUUse.now() - cpu
                 let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
                 let total = (end - start).seconds
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
-                                rate: Double(events) / total, seconds: total, cpu: cpu, postgresCPU: pg))
+                                rate: Double(events) / total, seconds: total, cpu: cpu))
                 let fromFirst = total - firstStored.timeIntervalSince(wallStart)
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from first event stored)",
-                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: cpu, postgresCPU: pg))
+                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: cpu))
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()

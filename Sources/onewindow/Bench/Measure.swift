@@ -3,16 +3,20 @@ import Foundation
 import CoreFoundation  // declares timespec/timeval for this module (MemberImportVisibility)
 #endif
 
-/// What the benchmarks measure besides wall time: CPU of this process and of PostgreSQL,
-/// peak memory, and percentiles.
+/// What the benchmarks measure besides wall time: CPU of this process, of PostgreSQL and of the
+/// broker, peak memory, and percentiles.
 enum Measure {
     /// CPU seconds of every process named `postgres` (live ones plus reaped children), from /proc.
-    static func postgresCPUSeconds() -> Double {
+    static func postgresCPUSeconds() -> Double { cpuSeconds(ofProcessesNamed: "postgres") }
+
+    /// CPU seconds (user + system, including reaped children) of every process on this machine
+    /// whose name (`/proc/<pid>/stat`, at most 15 characters) is `name`.
+    static func cpuSeconds(ofProcessesNamed name: String) -> Double {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
         var ticks = 0
         for pid in entries where pid.allSatisfy(\.isNumber) {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")"), stat[..<close].hasSuffix("(postgres") else { continue }
+                  let close = stat.lastIndex(of: ")"), stat[..<close].hasSuffix("(" + name) else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             // After the name: state is field 3, utime..cstime are fields 14-17.
             for i in 11...14 where i < fields.count { ticks += Int(fields[i]) ?? 0 }
@@ -66,4 +70,26 @@ enum Measure {
         let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }
+}
+
+/// CPU seconds used so far by the three parties of a figure on this machine: this process, all
+/// `postgres` processes, and the broker (the local stack's `tansu`). The difference of two
+/// snapshots is what a figure cost.
+struct CPUUse {
+    var process = 0.0
+    var postgres = 0.0
+    var broker = 0.0
+
+    static func now() -> CPUUse {
+        CPUUse(process: Measure.cpuSeconds(), postgres: Measure.postgresCPUSeconds(),
+               broker: Measure.cpuSeconds(ofProcessesNamed: "tansu"))
+    }
+
+    static func - (later: CPUUse, earlier: CPUUse) -> CPUUse {
+        CPUUse(process: later.process - earlier.process, postgres: later.postgres - earlier.postgres,
+               broker: later.broker - earlier.broker)
+    }
+
+    /// All three together: the machine's CPU spent on the figure.
+    var total: Double { process + postgres + broker }
 }
