@@ -64,7 +64,7 @@ struct ProtectionTests {
         }
     }
 
-    @Test func keysAndNoncesNeverRepeatAcrossRefillsOfTheRandomPool() throws {
+    @Test func keysNoncesAndPersonIdsNeverRepeatAcrossRefillsOfTheRandomPool() throws {
         // 2,000 keys take 64,000 bytes of the pool (15 refills); a repeat would mean reused bytes.
         let keys = (0..<2_000).map { _ in Self.protection.newPersonKey().withUnsafeBytes { Array($0) } }
         #expect(Set(keys).count == keys.count)
@@ -77,6 +77,13 @@ struct ProtectionTests {
             return Array(Data(base64Encoded: String(base64))!.prefix(12))
         }
         #expect(Set(nonces).count == nonces.count)
+        // Person ids come from the same pool: 4,000 ids take 64,000 bytes (15 more refills).
+        let ids = (0..<4_000).map { _ in RandomPool.shared.uuid() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { id in
+            let text = id.lowercasedString
+            return text[text.index(text.startIndex, offsetBy: 14)] == "4" && "89ab".contains(text[text.index(text.startIndex, offsetBy: 19)])
+        })
     }
 
     @Test func theOrganizationsFileIsValidatedEntryByEntry() throws {

@@ -10,6 +10,8 @@ struct RFC3339Tests {
         (951_782_400.000001, "2000-02-29T00:00:00.000001Z"),
         (-1.5, "1969-12-31T23:59:58.5Z"),
         (4_102_444_799.0, "2099-12-31T23:59:59Z"),
+        (253_402_300_799.5, "9999-12-31T23:59:59.5Z"),
+        (-62_198_755_200.0, "-0001-01-01T00:00:00Z"),
     ])
     func formatsUTCWithMicrosecondsAndNoTrailingZeros(seconds: Double, text: String) {
         #expect(RFC3339.format(Date(timeIntervalSince1970: seconds)) == text)
@@ -22,5 +24,21 @@ struct RFC3339Tests {
             let date = Date(timeIntervalSince1970: Double(day) * 86_400 + 3_723)
             #expect(RFC3339.format(date) == formatter.string(from: date))
         }
+    }
+}
+
+@Suite("Topic naming")
+struct TopicNamingTests {
+    @Test func aRecordedTopicKeepsItsDomainUnderTheRelaysPrefix() {
+        var naming = TopicNaming(prefix: "bench-1")
+        #expect(naming.publishedTopic(forRecorded: "onewindow.person") == "bench-1.person")
+        #expect(naming.publishedTopic(forRecorded: "case") == "bench-1.case")
+        #expect(naming.publishedTopic(forRecorded: "x.y.housing") == "bench-1.housing")
+        #expect(naming.publishedTopic(forRecorded: "onewindow.audit") == "bench-1.audit")
+        #expect(naming.publishedTopic(forRecorded: "onewindow.") == "bench-1.")
+        naming.prefix = "onewindow"
+        #expect(naming.publishedTopic(forRecorded: "onewindow.housing") == "onewindow.housing")
+        #expect(naming.publishedTopic(forRecorded: "old.person") == naming.name(of: .person))
+        #expect(naming == TopicNaming())
     }
 }

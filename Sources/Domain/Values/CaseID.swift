@@ -13,5 +13,5 @@ public struct CaseID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Lowercase canonical text.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedString }
 }

@@ -13,7 +13,7 @@ public struct PersonID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Lowercase canonical text.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedString }
 }
 
 /// Parsing of the 36-character hyphenated UUID form only (Foundation accepts nothing else either, but says nothing why).

@@ -16,7 +16,7 @@ package enum CanonicalEvent {
         let topic: String
         let data: [UInt8]
         if let person {
-            stream = person.id.uuidString.lowercased()
+            stream = person.id.lowercasedString
             topic = topics.person
             metadata["personid"] = .string(stream)
             if person.unregistered { metadata["personRegistered"] = .bool(false) }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -18,7 +19,7 @@ public enum PersonErasure {
         let keys = PersonKeyStore(client: client, configuration: store, logger: logger)
         do {
             guard try await keys.wrappedKey(of: person) != nil else { return false }
-            let id = person.uuidString.lowercased()
+            let id = person.lowercasedString
             let event = NewEvent(
                 id: "erased-\(id)", source: source, type: eventType, time: Date(), actor: "onewindow", region: nil,
                 data: Data("{}".utf8), metadata: Data(#"{"personid":"\#(id)"}"#.utf8), topic: IntakeTopics(prefix: "onewindow").person)

@@ -41,7 +41,7 @@ struct PersonResolution: Sendable {
         guard !missing.isEmpty else { return people }
         var fresh: [Data: (NewPerson, SymmetricKey)] = [:]
         for hash in missing {
-            let id = UUID()
+            let id = RandomPool.shared.uuid()
             let key = protection.newPersonKey()
             fresh[hash] = (NewPerson(id: id, wrappedKey: try protection.wrap(key, for: id)), key)
         }

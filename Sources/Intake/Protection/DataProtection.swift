@@ -60,7 +60,7 @@ public struct DataProtection: Sendable {
         }
     }
 
-    static func binding(_ person: UUID) -> Data { Data(person.uuidString.lowercased().utf8) }
+    static func binding(_ person: UUID) -> Data { Data(person.lowercasedString.utf8) }
 }
 
 /// What can go wrong with keys. Descriptions never carry key material or personal data.

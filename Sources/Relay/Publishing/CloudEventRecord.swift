@@ -66,7 +66,7 @@ public enum CloudEventRecord {
             attributes.append((name, value))
         }
 
-        var json = JSONWriter()
+        var json = JSONWriter(capacity: event.data.count + 512)
         json.beginObject()
         for (name, value) in attributes { json.member(name, value) }
         json.rawMember("data", event.data)

@@ -8,8 +8,9 @@ struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    init() {
-        bytes.reserveCapacity(512)
+    /// `capacity`: the bytes to reserve, so that the envelope is written without regrowing.
+    init(capacity: Int = 512) {
+        bytes.reserveCapacity(capacity)
     }
 
     mutating func beginObject() {

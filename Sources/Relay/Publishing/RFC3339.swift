@@ -12,14 +12,36 @@ package enum RFC3339 {
         let days = floorDivide(whole, 86_400)
         let secondOfDay = whole - days * 86_400
         let (year, month, day) = civil(fromDays: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(secondOfDay / 3_600, 2) + ":" + pad(secondOfDay % 3_600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if micros > 0 {
-            var fraction = pad(micros, 6)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        // Written digit by digit into the string's storage: concatenating padded pieces made
+        // a dozen small strings per event.
+        return String(unsafeUninitializedCapacity: 32) { text in
+            var at = 0
+            func digits(_ value: Int64, _ width: Int) {
+                if value < 0 { text[at] = UInt8(ascii: "-"); at += 1 }  // a year before 1 BC, as PostgreSQL allows
+                var value = value.magnitude
+                var written = 0
+                var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &scratch) { reversed in
+                    repeat {
+                        reversed[written] = UInt8(ascii: "0") + UInt8(value % 10)
+                        value /= 10
+                        written += 1
+                    } while value > 0 && written < reversed.count
+                    for _ in written..<max(written, width) { text[at] = UInt8(ascii: "0"); at += 1 }
+                    for index in stride(from: written - 1, through: 0, by: -1) { text[at] = reversed[index]; at += 1 }
+                }
+            }
+            func mark(_ character: Unicode.Scalar) { text[at] = UInt8(ascii: character); at += 1 }
+            digits(year, 4); mark("-"); digits(month, 2); mark("-"); digits(day, 2); mark("T")
+            digits(secondOfDay / 3_600, 2); mark(":"); digits(secondOfDay % 3_600 / 60, 2); mark(":"); digits(secondOfDay % 60, 2)
+            if micros > 0 {
+                mark(".")
+                digits(micros, 6)
+                while text[at - 1] == UInt8(ascii: "0") { at -= 1 }
+            }
+            mark("Z")
+            return at
         }
-        return text + "Z"
     }
 
     /// The calendar day (`2026-03-01`) of `date` in UTC.
@@ -42,10 +64,5 @@ package enum RFC3339 {
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

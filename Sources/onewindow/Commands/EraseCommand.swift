@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Intake
 import Logging
@@ -23,6 +24,6 @@ struct EraseCommand: AsyncParsableCommand {
         let erased = try await withPostgres(environment, logger: logger) { client in
             try await PersonErasure.erase(person: id, client: client, store: StoreConfiguration(), logger: logger)
         }
-        print(erased ? "erase: person \(id.uuidString.lowercased()) erased (key deleted)" : "erase: no key for person \(id.uuidString.lowercased()) (unknown or already erased)")
+        print(erased ? "erase: person \(id.lowercasedString) erased (key deleted)" : "erase: no key for person \(id.lowercasedString) (unknown or already erased)")
     }
 }
