@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "onewindowTests", dependencies: ["onewindow", "Domain", "Intake", "Store"], swiftSettings: upcoming),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["API", "Domain", "Intake", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -37,8 +37,7 @@ struct EventRoutes: Sendable {
             context.logger.error("intake unavailable", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the event store is unavailable; send the same events again later")
         }
-        let json = isBatch ? JSONValue.array(results.map(Self.json)) : results.first.map(Self.json) ?? .array([])
-        return Self.ok(json)
+        return Self.ok(bytes: Self.encoded(results, asArray: isBatch || results.isEmpty))
     }
 
     static func submissions(_ request: Request, _ bytes: [UInt8], caller: VerifiedCaller, maxBatch: Int) throws(APIError) -> ([Submission], Bool) {
@@ -60,17 +59,43 @@ struct EventRoutes: Sendable {
         return (items.map { Submission(json: $0, publisher: caller.organization) }, true)
     }
 
-    static func json(_ result: IngestResult) -> JSONValue {
-        var m: [String: JSONValue] = ["status": .string(result.status.rawValue)]
-        m["id"] = result.id.map(JSONValue.string)
-        m["reason"] = result.reason.map(JSONValue.string)
-        m["field"] = result.field.map(JSONValue.string)
-        return .object(m)
+    /// The answer to a POST: one result object, or an array of them in the order sent. Each
+    /// object is `{"field"?, "id"?, "reason"?, "status"}` with absent members left out, the keys
+    /// sorted as ``JSONValue/encoded()`` sorts them. Written straight into the body: a
+    /// dictionary per result cost more than the rest of the answer.
+    static func encoded(_ results: [IngestResult], asArray: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + results.count * 64)
+        func member(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: #"":"#.utf8)
+            JSONValue.writeString(value, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        if asArray { out.append(UInt8(ascii: "[")) }
+        for (n, result) in results.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            member("field", result.field)
+            member("id", result.id)
+            member("reason", result.reason)
+            out.append(contentsOf: #""status":""#.utf8)
+            out.append(contentsOf: result.status.rawValue.utf8)
+            out.append(contentsOf: #""}"#.utf8)
+        }
+        if asArray { out.append(UInt8(ascii: "]")) }
+        return out
     }
 
     static func ok(_ json: JSONValue) -> Response {
+        ok(bytes: json.encoded())
+    }
+
+    static func ok(bytes: [UInt8]) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.encoded())))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

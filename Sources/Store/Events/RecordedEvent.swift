@@ -49,7 +49,9 @@ public struct RecordedEvent: Sendable, Equatable {
         self.recordedAt = try cell(7)
         self.actor = try cell(8)
         self.region = try cell(9, String?.self)
-        self.data = Data(try cell(10, String.self).utf8)
-        self.metadata = Data(try cell(11, String.self).utf8)
+        // The text's bytes as they came (PostgreSQL sends UTF-8 text as it is in binary format):
+        // decoding a String first validated and copied every payload once more.
+        self.data = try cell(10, Data.self)
+        self.metadata = try cell(11, Data.self)
     }
 }
