@@ -41,6 +41,24 @@ struct AppendTests {
         }
     }
 
+    /// The store binds payloads as bytes; PostgreSQL is what refuses one that is not JSON
+    /// (or not UTF-8), and then the whole batch is refused.
+    @Test(arguments: [Data("{\"n\":".utf8), Data([0x7B, 0x22, 0x6E, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D])])
+    func aPayloadThatIsNotJSONIsRefusedAndNothingOfItsBatchIsWritten(data: Data) async throws {
+        try await TestStack.withStore { stack in
+            var broken = Fixture.event(id: "broken")
+            broken.data = data
+            let batch = [Fixture.event(id: "fine"), broken].map { BatchedEvent(stream: "case-1", event: $0) }
+            var refused = false
+            do { _ = try await stack.events.appendBatch(batch) } catch { refused = true }
+            #expect(refused)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 0)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 0)
+            let fine = try await stack.events.appendBatch([batch[0]])
+            #expect(fine.count == 1)
+        }
+    }
+
     @Test func duplicateEventIsAnsweredAsDuplicateAndChangesNothing() async throws {
         try await TestStack.withStore { stack in
             let events = [Fixture.event(id: "a"), Fixture.event(id: "b")]

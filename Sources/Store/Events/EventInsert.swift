@@ -18,8 +18,8 @@ enum EventInsert {
         let times = events.map(\.event.time)
         let actors = events.map(\.event.actor)
         let regions = events.map { $0.event.region ?? "" }
-        let data = events.map { String(decoding: $0.event.data, as: UTF8.self) }
-        let metadata = events.map { String(decoding: $0.event.metadata, as: UTF8.self) }
+        let data = events.map { JSONText(bytes: $0.event.data) }
+        let metadata = events.map { JSONText(bytes: $0.event.metadata) }
         let topics = events.map { $0.event.topic ?? "" }
         return """
             SELECT position, stream_version, source, event_id
