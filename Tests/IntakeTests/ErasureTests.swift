@@ -46,7 +46,7 @@ struct ErasureTests {
             // Erase: the key and the blind index go; nothing readable is left anywhere.
             #expect(try await PersonErasure.erase(person: person, client: stack.client, store: stack.store, logger: stack.logger))
             #expect(try await stack.keys.wrappedKey(of: person) == nil)
-            #expect(try await stack.count("SELECT count(*) FROM {schema}.identity_index WHERE person_id = '\(person)'") == 0)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.people WHERE person_id = '\(person)'") == 0)
             #expect(Self.leaked(try await Self.everyRow(stack)) == [])
             // The registration, and the erasure itself as a fact in the person's stream.
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 2)

@@ -19,13 +19,13 @@ struct HTTPDoorTests {
                 #expect(first.json?["status"] == .string("accepted"))
                 #expect(first.json?["id"] == .string("reg-2026-000123"))
                 let events = try await stack.count("SELECT count(*) FROM {schema}.events")
-                let people = try await stack.count("SELECT count(*) FROM {schema}.person_keys")
+                let people = try await stack.count("SELECT count(*) FROM {schema}.people")
                 let outbox = try await stack.count("SELECT count(*) FROM {schema}.outbox")
 
                 let again = try await door.post(batch: [example.event, example.event], token: token)
                 #expect(again.results.map { $0["status"] } == [.string("duplicate"), .string("duplicate")])
                 #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == events)
-                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == people)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == people)
                 #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == outbox)
                 #expect(events == 1 && outbox == 1 && people == 1)
 
@@ -83,7 +83,7 @@ struct HTTPDoorTests {
                 #expect(answer.json?["status"] == .string("accepted"))
                 let flags = try await stack.texts("SELECT metadata->>'personRegistered' FROM {schema}.events")
                 #expect(flags == ["false"])
-                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == 1)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 1)
             }
         }
     }

@@ -60,13 +60,13 @@ struct KafkaDoorTests {
                 let key = Array("person".utf8)
                 try await producer.send(KafkaOutgoingMessage(topic: stack.topics.ingest, key: key, value: event.encoded()))
                 try await eventually("the event is stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 1 }
-                let people = try await stack.count("SELECT count(*) FROM {schema}.person_keys")
+                let people = try await stack.count("SELECT count(*) FROM {schema}.people")
                 // The repeat, in binary mode, then a marker behind it on the same partition.
                 try await producer.send(BinaryMode.record(event, topic: stack.topics.ingest, key: key))
                 try await producer.send(KafkaOutgoingMessage(topic: stack.topics.ingest, key: key, value: marker.encoded()))
                 try await eventually("the marker is stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 2 }
                 #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 2)
-                #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == people + 1)
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == people + 1)
             }
         }
     }

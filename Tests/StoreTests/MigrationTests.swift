@@ -1,3 +1,4 @@
+import Foundation
 import Store
 import Testing
 
@@ -11,6 +12,30 @@ struct MigrationTests {
             let second = try await stack.migrator.migrate([set])
             #expect(second.isEmpty)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.schema_migrations") == Int64(set.migrations.count))
+        }
+    }
+
+    /// Migration 6 merges a person's key and blind-index entry into one row of `people`,
+    /// losing no key: a key without an entry keeps a null hash.
+    @Test func peopleStoredBeforeMigration6KeepTheirKeysAndStillResolve() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = StoreMigrations.set(for: stack.configuration)
+            let before = MigrationSet(schema: stack.configuration.schema, migrations: set.migrations.filter { $0.version < 6 })
+            _ = try await stack.migrator.migrate([before])
+            let (indexed, unindexed) = (UUID(), UUID())
+            try await stack.execute("""
+                INSERT INTO {schema}.person_keys (person_id, wrapped_key) VALUES
+                    ('\(indexed)', '\\x0102'), ('\(unindexed)', '\\x0304')
+                """)
+            try await stack.execute("INSERT INTO {schema}.identity_index (blind_hash, person_id) VALUES ('\\xaa', '\(indexed)')")
+            #expect(try await stack.migrator.migrate([set]).map(\.version) == [6])
+
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 2)
+            #expect(try await stack.keys.wrappedKey(of: indexed) == Data([1, 2]))
+            #expect(try await stack.keys.wrappedKey(of: unindexed) == Data([3, 4]))
+            let known = try await stack.keys.knownPeople([Data([0xAA])])
+            #expect(known[Data([0xAA])]?.id == indexed)
+            #expect(try await stack.count("SELECT count(*) FROM pg_tables WHERE schemaname = '\(stack.schema)' AND tablename IN ('person_keys', 'identity_index')") == 0)
         }
     }
 

@@ -31,8 +31,7 @@ struct PersonKeyTests {
             }
             #expect(Set(results.map(\.id)).count == 1)
             #expect(results.filter(\.created).count == 1)
-            #expect(try await stack.count("SELECT count(*) FROM {schema}.person_keys") == 1)
-            #expect(try await stack.count("SELECT count(*) FROM {schema}.identity_index") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 1)
         }
     }
 

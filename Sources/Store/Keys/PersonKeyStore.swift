@@ -26,7 +26,8 @@ public struct ResolvedPerson: Sendable, Equatable {
 }
 
 /// Per-person data keys (crypto-shredding) and the blind index that maps the keyed hash of
-/// an identity number to a person id. Neither table holds an identity number or a plain key.
+/// an identity number to a person id: one row per person in `people` (migration 6), holding
+/// neither an identity number nor a plain key.
 public struct PersonKeyStore: Sendable {
     let client: PostgresClient
     let configuration: StoreConfiguration
@@ -62,19 +63,11 @@ public struct PersonKeyStore: Sendable {
             // Inserted in hash order, so that concurrent batches lock index entries in the same
             // order. PostgreSQL sorts them: the same sort in Swift cost ≈ 1 % of the intake's CPU.
             let created = try await connection.collect("""
-                WITH input AS (
-                    SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[])
-                        AS i(blind_hash, person_id, wrapped_key)
-                ), indexed AS (
-                    INSERT INTO \(unescaped: s).identity_index (blind_hash, person_id)
-                    SELECT blind_hash, person_id FROM input ORDER BY blind_hash
-                    ON CONFLICT (blind_hash) DO NOTHING
-                    RETURNING blind_hash, person_id
-                ), keyed AS (
-                    INSERT INTO \(unescaped: s).person_keys (person_id, wrapped_key)
-                    SELECT i.person_id, i.wrapped_key FROM indexed x JOIN input i ON i.blind_hash = x.blind_hash
-                )
-                SELECT blind_hash, person_id FROM indexed
+                INSERT INTO \(unescaped: s).people (blind_hash, person_id, wrapped_key)
+                SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[]) AS i(blind_hash, person_id, wrapped_key)
+                ORDER BY blind_hash
+                ON CONFLICT (blind_hash) DO NOTHING
+                RETURNING blind_hash, person_id
                 """, logger: logger)
             var resolved: [Data: ResolvedPerson] = [:]
             for row in created {
@@ -86,7 +79,7 @@ public struct PersonKeyStore: Sendable {
             guard !taken.isEmpty else { return resolved }
             let existing = try await connection.collect("""
                 SELECT h.blind_hash, x.person_id FROM unnest(\(taken)::bytea[]) AS h(blind_hash)
-                CROSS JOIN LATERAL (SELECT person_id FROM \(unescaped: s).identity_index x
+                CROSS JOIN LATERAL (SELECT person_id FROM \(unescaped: s).people x
                                     WHERE x.blind_hash = h.blind_hash OFFSET 0) x
                 """, logger: logger)
             for row in existing {
@@ -102,18 +95,16 @@ public struct PersonKeyStore: Sendable {
     /// whose person was erased, are absent.
     ///
     /// Each hash is looked up by its index entry (`LATERAL … OFFSET 0`, here and below). Asked
-    /// for a thousand hashes as a join, PostgreSQL read both tables whole on every call until
-    /// they held some hundreds of thousands of people.
+    /// for a thousand hashes as a join, PostgreSQL read the people whole on every call until
+    /// they were some hundreds of thousands.
     public func knownPeople(_ hashes: [Data]) async throws(StoreError) -> [Data: (id: UUID, wrappedKey: Data)] {
         guard !hashes.isEmpty else { return [:] }
         let s = configuration.schema.rawValue
         let rows = try await client.collect("""
-            SELECT h.blind_hash, x.person_id, k.wrapped_key
+            SELECT h.blind_hash, x.person_id, x.wrapped_key
             FROM unnest(\(hashes.map { ByteBuffer(bytes: $0) })::bytea[]) AS h(blind_hash)
-            CROSS JOIN LATERAL (SELECT person_id FROM \(unescaped: s).identity_index x
+            CROSS JOIN LATERAL (SELECT person_id, wrapped_key FROM \(unescaped: s).people x
                                 WHERE x.blind_hash = h.blind_hash OFFSET 0) x
-            CROSS JOIN LATERAL (SELECT wrapped_key FROM \(unescaped: s).person_keys k
-                                WHERE k.person_id = x.person_id OFFSET 0) k
             """, logger: logger)
         var people: [Data: (id: UUID, wrappedKey: Data)] = [:]
         do {
@@ -130,7 +121,7 @@ public struct PersonKeyStore: Sendable {
     /// The person's wrapped data key; `nil` when there is none (never created, or erased).
     public func wrappedKey(of person: UUID) async throws(StoreError) -> Data? {
         let rows = try await client.collect(
-            "SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys WHERE person_id = \(person)",
+            "SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).people WHERE person_id = \(person)",
             logger: logger)
         do { return try rows.first?.decode(Data.self) } catch { throw StoreError.wrap(error) }
     }
@@ -140,7 +131,7 @@ public struct PersonKeyStore: Sendable {
         guard !people.isEmpty else { return [:] }
         let rows = try await client.collect("""
             SELECT p.person_id, k.wrapped_key FROM unnest(\(people)::uuid[]) AS p(person_id)
-            CROSS JOIN LATERAL (SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).person_keys k
+            CROSS JOIN LATERAL (SELECT wrapped_key FROM \(unescaped: configuration.schema.rawValue).people k
                                 WHERE k.person_id = p.person_id OFFSET 0) k
             """, logger: logger)
         var keys: [UUID: Data] = [:]
@@ -155,21 +146,16 @@ public struct PersonKeyStore: Sendable {
         return keys
     }
 
-    /// Crypto-shreds a person: deletes their data key and their blind-index entries in one
-    /// transaction, so their encrypted fields can no longer be read and the identity no longer
-    /// resolves to them. True when there was a key to delete.
+    /// Crypto-shreds a person: deletes their row, data key and blind-index entry together, so
+    /// their encrypted fields can no longer be read and the identity no longer resolves to them.
+    /// True when there was a key to delete.
     @discardableResult
     public func erase(person: UUID) async throws(StoreError) -> Bool {
-        let (s, logger) = (configuration.schema.rawValue, logger)
-        let erased = try await client.inTransaction(logger: logger) { connection in
-            try await connection.query(
-                "DELETE FROM \(unescaped: s).identity_index WHERE person_id = \(person)", logger: logger)
-            let rows = try await connection.collect(
-                "DELETE FROM \(unescaped: s).person_keys WHERE person_id = \(person) RETURNING 1", logger: logger)
-            return !rows.isEmpty
-        }
-        logger.info("person erased", metadata: ["personId": "\(person)", "keyDeleted": "\(erased)"])
-        return erased
+        let rows = try await client.collect(
+            "DELETE FROM \(unescaped: configuration.schema.rawValue).people WHERE person_id = \(person) RETURNING 1",
+            logger: logger)
+        logger.info("person erased", metadata: ["personId": "\(person)", "keyDeleted": "\(!rows.isEmpty)"])
+        return !rows.isEmpty
     }
 }
 
