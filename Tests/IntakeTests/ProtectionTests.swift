@@ -16,6 +16,21 @@ struct ProtectionTests {
         #expect(Self.protection.blindIndex(of: identity).count == 32)
     }
 
+    /// Stored blind hashes must stay findable: the index is HMAC-SHA256, under the key HKDF
+    /// derives from the master key, of `kind ‖ 0 ‖ NUMBER` — whatever way the code computes it.
+    @Test func theBlindIndexKeepsItsDefinition() throws {
+        let master = "another-master-key-that-is-long-enough-012345"
+        let protection = try DataProtection(masterKey: master)
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Array(master.utf8)), salt: Array("onewindow".utf8),
+                                         info: Array("identity-blind-index.v1".utf8), outputByteCount: 32)
+        for (kind, number) in [(IdentityKind.residentID, "411523198807210128"), (.passport, "E12345678"), (.other, "hk-m123")] {
+            let identity = try Identity(kind: kind, number: number)
+            let expected = Data(HMAC<SHA256>.authenticationCode(for: Array(kind.rawValue.utf8) + [0] + Array(number.uppercased().utf8), using: key))
+            #expect(protection.blindIndex(of: identity) == expected)
+            #expect(protection.blindIndex(of: identity) == expected)  // the shared start is copied, never advanced
+        }
+    }
+
     @Test func aWrappedKeyOpensOnlyForItsPersonAndMasterKey() throws {
         let person = UUID()
         let key = Self.protection.newPersonKey()
