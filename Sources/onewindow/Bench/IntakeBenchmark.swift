@@ -70,13 +70,13 @@ struct IntakeBenchmark {
         let port = Int.random(in: 20_000..<30_000)
         let http = try parts.http(port: port, intake: IntakeRoutes(pipeline: pipeline, tokens: tokens))
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: parts.postgres), .init(service: producer), .init(service: relay), .init(service: http)],
+            services: [.init(service: producer), .init(service: relay), .init(service: http)],
             logger: logger))
 
         var rows: [Row] = []
         var baseline = 0.0
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addImmediateTask { try await running(parts.postgres) { try await group.run() } }
             do {
                 baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
                 var cpu = CPUUse.now()

@@ -99,13 +99,13 @@ struct LatencyBenchmark {
                                 producer: producer, configuration: relayConfiguration, logger: logger)
         let projector = try parts.projector(police, secrets: secrets)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: parts.postgres), .init(service: producer), .init(service: relay), .init(service: projector)],
+            services: [.init(service: producer), .init(service: relay), .init(service: projector)],
             logger: logger))
         let view = "\(environment.readModels.viewSchema(residents)).\(residents.sqlName)"
 
         var result: Result?
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addImmediateTask { try await running(parts.postgres) { try await group.run() } }
             do {
                 // Warm up: one registration through to the view (consumer group joined, caches filled).
                 let warm = IntakeBenchEvents.residentID(9_000_000)

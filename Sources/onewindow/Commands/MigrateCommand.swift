@@ -38,9 +38,18 @@ func withPostgres<T: Sendable>(
 ) async throws -> T {
     let client = PostgresClient(configuration: environment.databaseURL.clientConfiguration(maximumConnections: 4),
                                 backgroundLogger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
+    return try await running(client) { try await body(client) }
+}
+
+/// Runs `body` while `client`'s connection pool runs, then stops the pool (so it stops after
+/// everything `body` runs, services included). The pool is started immediately: `run()` marks
+/// the client running before its first suspension, so no lease in `body` can come first (as
+/// one did when the pool was one more service of a `ServiceGroup`, which starts its services in
+/// no order, and PostgresNIO warned at every start about a lease before `run()`).
+func running<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addImmediateTask { await client.run() }
         defer { group.cancelAll() }
-        return try await body(client)
+        return try await body()
     }
 }

@@ -91,12 +91,13 @@ struct ServiceAssembly {
                          protection: try DataProtection(masterKey: secrets.dataKey), settings: projectorSettings(), logger: logger)
     }
 
-    /// Runs `services` after the PostgreSQL pool, with graceful shutdown on SIGINT/SIGTERM.
+    /// Runs `services` with graceful shutdown on SIGINT/SIGTERM, inside the PostgreSQL pool's
+    /// lifetime: the pool starts before them and stops after them.
     func run(_ services: [any Service]) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: postgres)] + services.map { .init(service: $0) },
+            services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await running(postgres) { try await group.run() }
     }
 }
 
