@@ -6,10 +6,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// Random bytes for nonces, new person keys and person ids, drawn from the kernel's CSPRNG (`getrandom`,
-/// through glibc's `arc4random_buf`) 4 KiB at a time. swift-crypto's `AES.GCM.Nonce()` and
-/// `SymmetricKey(size:)` make one system call each; an event seals two or three fields and a new person adds a key and its wrapping,
-/// so that was five system calls per event (≈ 3 % of the intake's CPU in the profile).
+/// Random bytes for nonces, new person keys and new person ids, drawn from the kernel's CSPRNG
+/// (`getrandom`, through glibc's `arc4random_buf`) 4 KiB at a time. swift-crypto's
+/// `AES.GCM.Nonce()` and `SymmetricKey(size:)` make one system call each, and Foundation's
+/// `UUID()` opens, reads and closes `/dev/urandom`; an event seals two or three fields and a new
+/// person adds an id, a key and its wrapping: up to eight system calls per event.
 ///
 /// The bytes are the kernel's, handed out once each and zeroed in the pool as they go; only the
 /// batching differs. The process never forks, so no two processes can share a pool.
@@ -29,8 +30,8 @@ package final class RandomPool: Sendable {
         take(12) { try! AES.GCM.Nonce(data: $0) }  // 12 bytes is always a valid nonce
     }
 
-    /// A fresh person id: a version-4 UUID. Foundation's `UUID()` opens, reads and closes
-    /// `/dev/urandom` for each one (≈ 3 µs; the intake makes one per new person).
+    /// A fresh person id: a version-4 UUID (Foundation's `UUID()` took ≈ 3.1 µs, opening,
+    /// reading and closing `/dev/urandom` each time).
     package func uuid() -> UUID {
         take(16) { UUID(randomBytes: $0) }
     }
