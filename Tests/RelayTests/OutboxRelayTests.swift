@@ -126,6 +126,32 @@ struct OutboxRelayTests {
         }
     }
 
+    /// An idle relay waits for the store's notification, not for its poll: with a poll of ten
+    /// minutes, events appended after it went idle are still relayed, and within the wait below.
+    @Test func anIdleRelayWakesOnTheStoresNotificationOfAnAppend() async throws {
+        try await RelayTestStack.with { stack in
+            var configuration = stack.relayConfiguration()
+            configuration.idleWait = .seconds(600)
+            let producer = try KafkaProducer(configuration: stack.producerConfiguration(), logger: stack.logger)
+            let relay = OutboxRelay(outbox: stack.outbox, producer: producer, configuration: configuration, logger: stack.logger)
+            let group = ServiceGroup(services: [producer, relay], logger: stack.logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                for round in 1...3 {
+                    // Let the relay find the outbox empty and go to its wait first.
+                    try await Task.sleep(for: .milliseconds(300))
+                    _ = try await stack.events.appendBatch([BatchedEvent(stream: "person-\(round)", event: Fixture.event())])
+                    let last = try await stack.lastOutboxPosition()
+                    let relayed = try await eventually(deadline: .seconds(30)) { try await stack.outbox.progress() == last }
+                    #expect(relayed, "round \(round): the relay slept through the append")
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()  // the listener stops with the relay
+            }
+            #expect(try await stack.readAll(atLeast: 3).count == 3)
+        }
+    }
+
     @Test func gracefulShutdownFinishesAndMarksTheBatchThenStops() async throws {
         try await RelayTestStack.with { stack in
             _ = try await stack.events.appendBatch(Fixture.interleaved(count: 20, subjects: ["person-a", "person-b"]))

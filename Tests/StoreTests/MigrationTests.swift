@@ -28,7 +28,7 @@ struct MigrationTests {
                     ('\(indexed)', '\\x0102'), ('\(unindexed)', '\\x0304')
                 """)
             try await stack.execute("INSERT INTO {schema}.identity_index (blind_hash, person_id) VALUES ('\\xaa', '\(indexed)')")
-            #expect(try await stack.migrator.migrate([set]).map(\.version) == [6])
+            #expect(try await stack.migrator.migrate([set]).map(\.version) == set.migrations.map(\.version).filter { $0 >= 6 })
 
             #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 2)
             #expect(try await stack.keys.wrappedKey(of: indexed) == Data([1, 2]))

@@ -10,9 +10,10 @@ public struct RelayConfiguration: Sendable {
     /// row is read, and the store's default read limit is 10,000 — keep
     /// `StoreConfiguration.maximumReadLimit` above the batch size).
     public var batchSize: Int
-    /// How long to wait before looking again when the outbox is empty. Default 10 ms: the
-    /// store sends no notification yet, so this poll interval is the relay's share of the
-    /// end-to-end latency (one indexed query per interval when idle).
+    /// The longest wait before looking again when the outbox is empty. The relay looks at once
+    /// when the store notifies an append (migration 7), so this is only the safety net for a
+    /// notification lost with its connection. Default 1 s (it was a 10 ms poll before the
+    /// store notified: a hundred reads a second while nothing arrived).
     public var idleWait: Duration
     /// The first pause after a failed batch (broker or database unreachable). Default 100 ms.
     public var retryInitialDelay: Duration
@@ -30,7 +31,7 @@ public struct RelayConfiguration: Sendable {
         topics: TopicNaming = TopicNaming(),
         name: String = "relay",
         batchSize: Int = 5_000,
-        idleWait: Duration = .milliseconds(10),
+        idleWait: Duration = .seconds(1),
         retryInitialDelay: Duration = .milliseconds(100),
         retryMaximumDelay: Duration = .seconds(5)
     ) {

@@ -34,10 +34,20 @@ public struct OutboxRelay: Service {
     /// - Throws: a fatal `KafkaError` (the producer must be recreated), or what
     ///   ``RelayConfiguration/beforeMark`` threw. Transient failures are retried, not thrown.
     public func run() async throws {
-        try await withTaskExecutorPreference(RelayThread.shared) { try await relay() }
+        try await withTaskExecutorPreference(RelayThread.shared) {
+            // While the outbox is empty the relay waits for an append notification (or
+            // `idleWait` at most); the listener runs beside the loop and stops with it.
+            let wakeup = Wakeup()
+            let notifications = outbox.appendNotifications
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await notifications.run(listening: wakeup.signal, appended: wakeup.signal) }
+                defer { group.cancelAll() }
+                try await relay(wakeup: wakeup)
+            }
+        }
     }
 
-    private func relay() async throws {
+    private func relay(wakeup: Wakeup) async throws {
         var publisher = BatchPublisher(producer: producer, naming: configuration.topics,
                                        reports: producer.deliveryReports.makeAsyncIterator())
         var mark: Int64?
@@ -70,7 +80,7 @@ public struct OutboxRelay: Service {
             }
             attempt = 0
             switch outcome {
-            case .empty: await pause(configuration.idleWait)
+            case .empty: try? await cancelWhenGracefulShutdown { await wakeup.wait(upTo: configuration.idleWait) }
             case .relayed(let count, let last):
                 mark = last
                 logger.debug("relayed", metadata: ["relay": "\(configuration.name)", "count": "\(count)", "upTo": "\(last)"])

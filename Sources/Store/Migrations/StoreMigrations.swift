@@ -193,5 +193,20 @@ public enum StoreMigrations {
             "DROP TABLE {schema}.identity_index",
             "DROP TABLE {schema}.person_keys",
         ]),
+        // Every statement that inserts events tells listeners once it commits (NOTIFY is
+        // transactional, and repeats within a transaction are sent once): the relay waits for
+        // this instead of reading the outbox a hundred times a second while nothing arrives.
+        // The payload is the store's schema, so relays of other stores ignore it.
+        Migration(version: 7, name: "appends notify the relay", statements: [
+            """
+            CREATE OR REPLACE FUNCTION {schema}.take_append_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext(TG_TABLE_SCHEMA));
+                PERFORM pg_notify('onewindow_appended', TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END
+            $$
+            """,
+        ]),
     ]
 }

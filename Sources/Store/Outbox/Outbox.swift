@@ -66,6 +66,11 @@ public struct Outbox: Sendable {
             """
     }
 
+    /// Notifications of appends to this store, to wait on when the outbox is empty.
+    public var appendNotifications: AppendNotifications {
+        AppendNotifications(client: client, configuration: configuration, logger: logger)
+    }
+
     /// The last position `relay` marked as delivered; 0 before the first mark.
     public func progress(of relay: String = "relay") async throws(StoreError) -> Int64 {
         let rows = try await client.collect(
