@@ -16,7 +16,9 @@ import Store
 /// (graceful shutdown goes in reverse order): on graceful shutdown it finishes and marks the
 /// batch in flight, then returns; on cancellation it stops at once without marking. It must be
 /// the only reader of the producer's `deliveryReports`. Its loop runs on a thread of its own
-/// (``RelayThread``), not on the cooperative pool it would share with an intake.
+/// (``RelayThread``), not on the cooperative pool it would share with an intake. It keeps one
+/// connection of the outbox's pool for the store's append notifications (so the pool needs at
+/// least two).
 public struct OutboxRelay: Service {
     let outbox: Outbox
     let producer: KafkaProducer
