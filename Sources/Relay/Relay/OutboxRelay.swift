@@ -82,7 +82,7 @@ public struct OutboxRelay: Service {
             }
             attempt = 0
             switch outcome {
-            case .empty: try? await cancelWhenGracefulShutdown { await wakeup.wait(upTo: configuration.idleWait) }
+            case .empty: await cancelWhenGracefulShutdown { await wakeup.wait(upTo: configuration.idleWait) }
             case .relayed(let count, let last):
                 mark = last
                 logger.debug("relayed", metadata: ["relay": "\(configuration.name)", "count": "\(count)", "upTo": "\(last)"])
