@@ -44,7 +44,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: upcoming,
+            // jemalloc instead of glibc's malloc for the whole process (Swift runtime, NIO,
+            // librdkafka): glibc spent ≈ 12 % of the intake's CPU in malloc/free, much of it
+            // consolidating fragments after large frees; see BENCHMARKS.md, intake, 2026-12-03.
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
         // PostgreSQL adapter: event store, outbox, migrations, keys.
