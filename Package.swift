@@ -44,11 +44,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming,
-            // jemalloc instead of glibc's malloc for the whole process (Swift runtime, NIO,
-            // librdkafka): glibc spent ≈ 12 % of the intake's CPU in malloc/free, much of it
-            // consolidating fragments after large frees; see BENCHMARKS.md, intake, 2026-12-03.
-            linkerSettings: [.linkedLibrary("jemalloc")]
+            swiftSettings: upcoming
         ),
 
         // PostgreSQL adapter: event store, outbox, migrations, keys.
@@ -130,7 +126,11 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: upcoming,
+            // jemalloc instead of glibc's malloc for the whole process (Swift runtime, NIO,
+            // librdkafka): glibc spent ≈ 12 % of the intake's CPU in malloc/free, much of it
+            // consolidating fragments after large frees; see BENCHMARKS.md, intake, 2026-12-03.
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
         .testTarget(
