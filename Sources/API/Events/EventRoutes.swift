@@ -46,13 +46,13 @@ struct EventRoutes: Sendable {
             let headers = ceHeaders.map { ($0.name.canonicalName, Array($0.value.utf8)) }
             return ([Submission(headers: headers, data: bytes, publisher: caller.organization)], false)
         }
-        let value: JSONValue
+        let value: JSONNode
         do {
-            value = try JSONValue.parse(bytes)
+            value = try JSONDocument.parse(bytes).root
         } catch {
             throw APIError.notJSON("the body is not JSON (\(error.description)); send one CloudEvent or an array of them")
         }
-        guard case .array(let items) = value else { return ([Submission(json: value, publisher: caller.organization)], false) }
+        guard let items = value.arrayItems else { return ([Submission(json: value, publisher: caller.organization)], false) }
         guard items.count <= maxBatch else {
             throw APIError.tooLarge("a batch holds at most \(maxBatch) events; this one holds \(items.count), split it")
         }

@@ -2,32 +2,36 @@ extension EventEnvelope {
     /// Decodes one event in CloudEvents structured JSON mode; every problem found is returned, each naming its field.
     public static func decode<C: Collection>(json bytes: C) -> Result<EventEnvelope, ValidationFailure> where C.Element == UInt8 {
         do {
-            return decode(try JSONValue.parse(bytes))
+            return decode(try JSONDocument.parse(bytes).root)
         } catch {
             return .failure(ValidationFailure([ValidationError(field: "", reason: "the event is not JSON (\(error.description))")]))
         }
     }
 
     /// Validates an already parsed event (one element of a batch, for instance).
-    public static func decode(_ value: JSONValue) -> Result<EventEnvelope, ValidationFailure> {
+    public static func decode(_ value: JSONNode) -> Result<EventEnvelope, ValidationFailure> {
         var errors: [ValidationError] = []
         let envelope = EnvelopeReading.read(value, errors: &errors)
         if let envelope, errors.isEmpty { return .success(envelope) }
         return .failure(ValidationFailure(errors))
     }
+
+    /// Validates an event built in memory.
+    public static func decode(_ value: JSONValue) -> Result<EventEnvelope, ValidationFailure> {
+        decode(JSONNode(value))
+    }
 }
 
 /// The rules of Events/schemas/envelope.schema.json, one by one.
 enum EnvelopeReading {
-    static let known: Set = ["specversion", "id", "source", "type", "time", "actor", "region",
-                             "datacontenttype", "dataschema", "subject", "personid", "data"]
+    static let known = ["specversion", "id", "source", "type", "time", "actor", "region",
+                        "datacontenttype", "dataschema", "subject", "personid", "data"]
 
-    static func read(_ value: JSONValue, errors: inout [ValidationError]) -> EventEnvelope? {
-        guard var r = ObjectReader(value, at: FieldPath(""), errors: &errors), let members = value.objectValue else {
+    static func read(_ value: JSONNode, errors: inout [ValidationError]) -> EventEnvelope? {
+        guard var r = ObjectReader(value, at: FieldPath(""), errors: &errors) else {
             errors = [ValidationError(field: "", reason: "a CloudEvent must be a JSON object")]
             return nil
         }
-        checkNames(members, into: &r)
         _ = r.required("specversion", specVersion)
         let id = r.required("id", .text(1...256, "an event id"))
         let source = r.required("source", .text(1...256, "a source URI-reference"))
@@ -41,12 +45,23 @@ enum EnvelopeReading {
         let person = r.optional("personid", personIDRule)
         let event = r.required("data", dataRule(type))
         var extensions: [String: JSONValue] = [:]
-        for (key, v) in members where !known.contains(key) {
-            if isScalarAttribute(v) {
-                extensions[key] = v
-            } else {
-                r.errors.append(ValidationError(field: JSONPointer.appending("", key), reason: "an extension attribute must be a string, integer or boolean, got \(v.kindName)"))
+        // In the common case every member was one of the attributes just read: nothing more to check.
+        if !r.allMembersAsked {
+            var nameErrors: [ValidationError] = []
+            value.forEachMember { key, member in
+                if !isAttributeName(key) {
+                    nameErrors.append(ValidationError(field: JSONPointer.appending("", key),
+                                                      reason: "is not a CloudEvents attribute name (1-20 lowercase letters or digits); binary data (data_base64) is not accepted, send JSON data"))
+                }
+                guard !known.contains(key) else { return }
+                let v = member.value
+                if isScalarAttribute(v) {
+                    extensions[key] = v
+                } else {
+                    r.errors.append(ValidationError(field: JSONPointer.appending("", key), reason: "an extension attribute must be a string, integer or boolean, got \(v.kindName)"))
+                }
             }
+            r.errors.insert(contentsOf: nameErrors, at: 0)
         }
         guard r.finish(into: &errors), let id, let source, let time, let actor, let region, let event else { return nil }
         return EventEnvelope(id: id, source: source, time: time, actor: actor, region: region, dataContentType: contentType,
@@ -54,14 +69,9 @@ enum EnvelopeReading {
     }
 
     /// `propertyNames`: CloudEvents attribute names are 1-20 lowercase letters or digits.
-    static func checkNames(_ members: [String: JSONValue], into r: inout ObjectReader) {
-        for key in members.keys {
-            let b = key.utf8
-            if !(1...20).contains(b.count) || !b.allSatisfy(ASCII.isLowerAlnum) {
-                r.errors.append(ValidationError(field: JSONPointer.appending("", key),
-                                                reason: "is not a CloudEvents attribute name (1-20 lowercase letters or digits); binary data (data_base64) is not accepted, send JSON data"))
-            }
-        }
+    static func isAttributeName(_ key: String) -> Bool {
+        let b = key.utf8
+        return (1...20).contains(b.count) && b.allSatisfy(ASCII.isLowerAlnum)
     }
 
     static func isScalarAttribute(_ v: JSONValue) -> Bool {
@@ -73,13 +83,13 @@ enum EnvelopeReading {
     }
 
     static let specVersion = FieldRule<String> { value, at, errors in
-        if value == .string("1.0") { return "1.0" }
+        if value.isString("1.0") { return "1.0" }
         errors.append(ValidationError(field: at.pointer, reason: "must be \"1.0\" (CloudEvents 1.0)"))
         return nil
     }
 
     static let contentTypeRule = FieldRule<String> { value, at, errors in
-        if let s = value.stringValue, s == "application/json" || s == "application/json; charset=utf-8" { return s }
+        for allowed in ["application/json", "application/json; charset=utf-8"] where value.isString(allowed) { return allowed }
         errors.append(ValidationError(field: at.pointer, reason: "must be \"application/json\" (or with \"; charset=utf-8\"); data is JSON"))
         return nil
     }

@@ -18,14 +18,14 @@ public struct ServiceRequested: EventPayload {
 
     /// `details`: an open object (any key, at most 20) whose values are strings of at most 500 characters.
     static let detailsRule = FieldRule<[String: String]> { value, at, errors in
-        guard let members = value.objectValue else {
+        guard value.kind == .object else {
             errors.append(ValidationError(field: at.pointer, reason: "must be an object of text notes, got \(value.kindName)"))
             return nil
         }
-        var ok = members.count <= 20
+        var ok = value.memberCount <= 20
         if !ok { errors.append(ValidationError(field: at.pointer, reason: "may hold at most 20 notes")) }
         var out: [String: String] = [:]
-        for (key, note) in members {
+        value.forEachMember { key, note in
             if let text = FieldRule<String>.text(0...500, "a note").read(note, FieldPath(at.pointer, key: key), &errors) { out[key] = text } else { ok = false }
         }
         return ok ? out : nil

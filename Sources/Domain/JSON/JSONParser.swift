@@ -8,19 +8,24 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 extension JSONValue {
     /// Parses RFC 8259 JSON from UTF-8 bytes (nesting at most 64 deep; no NaN or Infinity).
     public static func parse<C: Collection>(_ bytes: C) throws(JSONSyntaxError) -> JSONValue where C.Element == UInt8 {
-        var parser = JSONParser(bytes: Array(bytes))
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.at == parser.bytes.count else { throw parser.fail("unexpected text after the JSON value") }
-        return value
+        try JSONDocument.parse(bytes).root.value
     }
 }
 
+/// RFC 8259 JSON read into a ``JSONDocument``'s node list: one pass over the bytes, checking
+/// everything a tree parser checks (UTF-8, escapes, numbers, nesting) but building no strings,
+/// dictionaries or arrays of values.
 struct JSONParser {
     let bytes: [UInt8]
     var at = 0
+    var nodes: [JSONDocument.Node] = []
+    /// The text of strings written with escapes, decoded once here (they are rare).
+    var unescaped: [String] = []
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        nodes.reserveCapacity(bytes.count / 8)
+    }
 
     func fail(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: at, reason: reason) }
 
@@ -33,18 +38,25 @@ struct JSONParser {
         }
     }
 
-    mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// Appends a node for `kind` and returns its index; containers fix `count` and `next` later.
+    mutating func append(_ kind: JSONKind, start: Int, length: Int, escaped: Bool = false) -> Int {
+        nodes.append(JSONDocument.Node(kind: kind, flag: escaped, start: Int32(truncatingIfNeeded: start),
+                                       length: Int32(truncatingIfNeeded: length), next: Int32(truncatingIfNeeded: nodes.count + 1)))
+        return nodes.count - 1
+    }
+
+    mutating func value(depth: Int) throws(JSONSyntaxError) {
         guard depth < 64 else { throw fail("nested more than 64 levels") }
         skipSpace()
         guard at < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[at] {
-        case 0x7B: return try object(depth: depth)
-        case 0x5B: return try array(depth: depth)
-        case 0x22: return .string(try string())
-        case 0x74: try literal("true"); return .bool(true)
-        case 0x66: try literal("false"); return .bool(false)
-        case 0x6E: try literal("null"); return .null
-        default: return .number(try number())
+        case 0x7B: try object(depth: depth)
+        case 0x5B: try array(depth: depth)
+        case 0x22: try string()
+        case 0x74: try literal("true"); _ = append(.true, start: at - 4, length: 4)
+        case 0x66: try literal("false"); _ = append(.false, start: at - 5, length: 5)
+        case 0x6E: try literal("null"); _ = append(.null, start: at - 4, length: 4)
+        default: try number()
         }
     }
 
@@ -55,48 +67,90 @@ struct JSONParser {
         at += count
     }
 
-    mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// Closes the container at `index`: its member or item count, and where its successor starts.
+    mutating func close(_ index: Int, count: Int) {
+        nodes[index].length = Int32(truncatingIfNeeded: count)
+        nodes[index].next = Int32(truncatingIfNeeded: nodes.count)
+    }
+
+    mutating func object(depth: Int) throws(JSONSyntaxError) {
+        let index = append(.object, start: at, length: 0)
         at += 1
         skipSpace()
-        if at < bytes.count, bytes[at] == 0x7D { at += 1; return .object([:]) }
-        // Members are collected first and hashed once into a table of the right size
-        // (growing a dictionary member by member rehashes it at every doubling).
-        var pairs: [(String, JSONValue)] = []
-        pairs.reserveCapacity(8)
+        if at < bytes.count, bytes[at] == 0x7D { at += 1; close(index, count: 0); return }
+        var count = 0
+        var repeats = false
         while true {
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x22 else { throw fail("expected a member name in quotes") }
-            let key = try string()
+            try string()
+            let name = nodes.count - 1
+            hashName(name)
+            if !repeats { repeats = count >= 32 || nameRepeats(name, in: index) }
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x3A else { throw fail("expected ':' after a member name") }
             at += 1
-            pairs.append((key, try value(depth: depth + 1)))
+            try value(depth: depth + 1)
+            count += 1
             skipSpace()
             guard at < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[at] == 0x2C { at += 1; continue }
             guard bytes[at] == 0x7D else { throw fail("expected ',' or '}' in an object") }
             at += 1
-            return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+            close(index, count: count)
+            nodes[index].flag = repeats
+            return
         }
     }
 
-    mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// Records the hash of member name `name`.
+    mutating func hashName(_ name: Int) {
+        let node = nodes[name]
+        nodes[name].hash = node.flag ? JSONDocument.hash(unescaped[Int(node.start)])
+            : bytes.withUnsafeBufferPointer { JSONDocument.hash(UnsafeBufferPointer(rebasing: $0[Int(node.start)..<Int(node.start + node.length)])) }
+    }
+
+    /// Whether an earlier member of the object at `object` has the same name as `name`. Only
+    /// objects of up to 32 members are searched (more would cost quadratic time): larger ones
+    /// are taken to repeat, so that lookups in them take the slow, always-correct way.
+    func nameRepeats(_ name: Int, in object: Int) -> Bool {
+        var other = object + 1
+        while other < name {
+            if nodes[other].hash == nodes[name].hash, sameText(other, name) { return true }
+            other = Int(nodes[other + 1].next)
+        }
+        return false
+    }
+
+    /// Whether string nodes `a` and `b` hold the same text.
+    func sameText(_ a: Int, _ b: Int) -> Bool {
+        func text(_ i: Int) -> [UInt8] {
+            let node = nodes[i]
+            return node.flag ? Array(unescaped[Int(node.start)].utf8) : Array(bytes[Int(node.start)..<Int(node.start + node.length)])
+        }
+        return text(a) == text(b)
+    }
+
+    mutating func array(depth: Int) throws(JSONSyntaxError) {
+        let index = append(.array, start: at, length: 0)
         at += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if at < bytes.count, bytes[at] == 0x5D { at += 1; return .array(items) }
+        if at < bytes.count, bytes[at] == 0x5D { at += 1; close(index, count: 0); return }
+        var count = 0
         while true {
-            items.append(try value(depth: depth + 1))
+            try value(depth: depth + 1)
+            count += 1
             skipSpace()
             guard at < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[at] == 0x2C { at += 1; continue }
             guard bytes[at] == 0x5D else { throw fail("expected ',' or ']' in an array") }
             at += 1
-            return .array(items)
+            close(index, count: count)
+            return
         }
     }
 
-    mutating func number() throws(JSONSyntaxError) -> Double {
+    mutating func number() throws(JSONSyntaxError) {
         let start = at
         if at < bytes.count, bytes[at] == 0x2D { at += 1 }
         guard at < bytes.count, ASCII.isDigit(bytes[at]) else { throw fail("expected a value") }
@@ -112,37 +166,47 @@ struct JSONParser {
             guard at < bytes.count, ASCII.isDigit(bytes[at]) else { throw fail("expected digits in an exponent") }
             while at < bytes.count, ASCII.isDigit(bytes[at]) { at += 1 }
         }
-        guard let d = Double(String(decoding: bytes[start..<at], as: UTF8.self)), d.isFinite else { throw fail("number out of range") }
-        return d
+        guard let d = JSONDocument.double(bytes[start..<at]), d.isFinite else { throw fail("number out of range") }
+        _ = append(.number, start: start, length: at - start)
     }
 
-    mutating func string() throws(JSONSyntaxError) -> String {
+    /// A string: its bytes are checked (UTF-8, no raw control characters) and kept where they
+    /// are; one with escapes is decoded once into `unescaped`.
+    mutating func string() throws(JSONSyntaxError) {
         at += 1
-        var runStart = at
-        // The common case, a string without escapes, becomes one String straight from the bytes.
-        while at < bytes.count, bytes[at] != 0x22, bytes[at] != 0x5C, bytes[at] >= 0x20 { at += 1 }
-        if at < bytes.count, bytes[at] == 0x22 {
-            let text = bytes.withUnsafeBufferPointer { buffer -> String? in
-                let run = UnsafeBufferPointer(rebasing: buffer[runStart..<at])
-                // ASCII needs no validation (the generic validating initializer is slow).
-                if !run.contains(where: { $0 >= 0x80 }) { return String(decoding: run, as: UTF8.self) }
-                return String(validating: run, as: UTF8.self)
-            }
-            guard let text else { throw fail("string is not valid UTF-8") }
+        let runStart = at
+        var ascii = true
+        while at < bytes.count, bytes[at] != 0x22, bytes[at] != 0x5C, bytes[at] >= 0x20 {
+            if bytes[at] >= 0x80 { ascii = false }
             at += 1
-            return text
+        }
+        if at < bytes.count, bytes[at] == 0x22 {
+            // ASCII needs no validation (the generic validating initializer is slow).
+            if !ascii {
+                let valid = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[runStart..<at]), as: UTF8.self) != nil }
+                guard valid else { throw fail("string is not valid UTF-8") }
+            }
+            _ = append(.string, start: runStart, length: at - runStart)
+            at += 1
+            return
         }
         at = runStart
         var out = ""
+        var segment = runStart
         while true {
             guard at < bytes.count else { throw fail("unterminated string") }
             let b = bytes[at]
             if b == 0x22 || b == 0x5C {
-                guard let run = String(validating: bytes[runStart..<at], as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+                guard let run = String(validating: bytes[segment..<at], as: UTF8.self) else { throw fail("string is not valid UTF-8") }
                 out += run
-                if b == 0x22 { at += 1; return out }
+                if b == 0x22 {
+                    _ = append(.string, start: unescaped.count, length: out.utf8.count, escaped: true)
+                    unescaped.append(out)
+                    at += 1
+                    return
+                }
                 out.unicodeScalars.append(try escape())
-                runStart = at
+                segment = at
                 continue
             }
             guard b >= 0x20 else { throw fail("control character in a string must be escaped") }

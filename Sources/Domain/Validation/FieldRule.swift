@@ -1,7 +1,7 @@
 /// How one JSON member becomes a typed value: checks it and records problems at its pointer.
 /// The rules mirror the keywords of Events/schemas one for one (see the comments on each).
 struct FieldRule<T>: Sendable {
-    let read: @Sendable (JSONValue, FieldPath, inout [ValidationError]) -> T?
+    let read: @Sendable (JSONNode, FieldPath, inout [ValidationError]) -> T?
 }
 
 extension FieldRule {
@@ -33,7 +33,7 @@ extension FieldRule {
     /// The vocabularies are a handful of words, so a scan beats building a table per use.
     static func oneOf(_ type: T.Type) -> FieldRule<T> where T: RawRepresentable & CaseIterable & Sendable, T.RawValue == String {
         FieldRule { value, at, errors in
-            if let text = value.stringValue, let found = T.allCases.first(where: { $0.rawValue == text }) { return found }
+            if let found = T.allCases.first(where: { value.isString($0.rawValue) }) { return found }
             let allowed = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
             errors.append(ValidationError(field: at.pointer, reason: "must be one of \(allowed)"))
             return nil
@@ -113,7 +113,7 @@ extension FieldRule {
     /// `type: array` with `maxItems`, each item read by `item`.
     static func array<E>(of item: FieldRule<E>, maxItems: Int) -> FieldRule<[E]> where T == [E] {
         FieldRule<[E]> { value, at, errors in
-            guard case .array(let items) = value else {
+            guard let items = value.arrayItems else {
                 errors.append(ValidationError(field: at.pointer, reason: "must be an array, got \(value.kindName)"))
                 return nil
             }

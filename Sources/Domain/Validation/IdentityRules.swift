@@ -39,7 +39,7 @@ public enum Beneficiary: Hashable, Sendable {
 extension FieldRule where T == Beneficiary {
     /// `beneficiary`: `type: [string, object]`, string 1-100 characters, object an identity.
     static let beneficiary = FieldRule<Beneficiary> { value, at, errors in
-        switch value {
+        switch value.kind {
         case .string:
             FieldRule<String>.personName.read(value, at, &errors).map(Beneficiary.name)
         case .object:

@@ -2,7 +2,7 @@
 /// stopping at the first, and reporting members nobody asked for (data objects are closed).
 struct ObjectReader {
     let pointer: String
-    private let members: [String: JSONValue]
+    private let members: JSONNode
     /// The names read so far (a handful of literals; scanned only when some member is unknown).
     private var asked: [String] = []
     /// How many of them were present: when it equals the member count, nothing is unknown.
@@ -10,23 +10,20 @@ struct ObjectReader {
     var errors: [ValidationError] = []
 
     /// Nil (with an error) when `value` is not an object.
-    init?(_ value: JSONValue, at path: FieldPath, errors: inout [ValidationError]) {
-        guard let members = value.objectValue else {
+    init?(_ value: JSONNode, at path: FieldPath, errors: inout [ValidationError]) {
+        guard value.kind == .object else {
             errors.append(ValidationError(field: path.pointer, reason: "must be an object, got \(value.kindName)"))
             return nil
         }
         self.pointer = path.pointer
-        self.members = members
+        self.members = value
     }
-
-    /// The raw member, without marking it read.
-    func peek(_ key: String) -> JSONValue? { members[key] }
 
     /// A member that must be present.
     mutating func required<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
         let first = mark(key)
         let at = FieldPath(pointer, key: key)
-        guard let value = members[key] else {
+        guard let value = members.member(key) else {
             errors.append(ValidationError(field: at.pointer, reason: "is required"))
             return nil
         }
@@ -37,7 +34,7 @@ struct ObjectReader {
     /// A member that may be absent; nil both when absent and when invalid (then an error is recorded).
     mutating func optional<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
         let first = mark(key)
-        guard let value = members[key] else { return nil }
+        guard let value = members.member(key) else { return nil }
         if first { present += 1 }
         return rule.read(value, FieldPath(pointer, key: key), &errors)
     }
@@ -49,10 +46,15 @@ struct ObjectReader {
         return true
     }
 
+    /// True when every member was asked for (and no name was repeated).
+    var allMembersAsked: Bool { present == members.writtenMemberCount }
+
     /// Records every member that was never asked for; call after reading all known members.
     mutating func rejectUnknown(in what: String) {
-        guard present < members.count else { return }
-        for key in members.keys where !asked.contains(key) {
+        // Repeated names count more than once here, and send reading the slow way below.
+        guard present < members.writtenMemberCount else { return }
+        members.forEachMember { key, _ in
+            guard !asked.contains(key) else { return }
             errors.append(ValidationError(field: JSONPointer.appending(pointer, key),
                                           reason: "is not a field of \(what); check its spelling against Events/schemas"))
         }

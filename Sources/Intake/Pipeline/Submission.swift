@@ -18,16 +18,20 @@ public struct Submission: Sendable {
     }
 
     /// A structured-mode event parsed from JSON (one element of an HTTP batch, or a Kafka value).
+    public init(json value: JSONNode, publisher: OrganizationID?) {
+        self.init(decoded: EventEnvelope.decode(value), source: value.member("source")?.stringValue,
+                  id: value.member("id")?.stringValue, publisher: publisher)
+    }
+
+    /// A structured-mode event built in memory.
     public init(json value: JSONValue, publisher: OrganizationID?) {
-        let members = value.objectValue
-        self.init(decoded: EventEnvelope.decode(value), source: members?["source"]?.stringValue,
-                  id: members?["id"]?.stringValue, publisher: publisher)
+        self.init(json: JSONNode(value), publisher: publisher)
     }
 
     /// A structured-mode event from raw bytes; bytes that are not JSON are rejected at `""`.
     public init(jsonBytes bytes: [UInt8], publisher: OrganizationID?) {
-        if let value = try? JSONValue.parse(bytes) {
-            self.init(json: value, publisher: publisher)
+        if let document = try? JSONDocument.parse(bytes) {
+            self.init(json: document.root, publisher: publisher)
         } else {
             self.init(decoded: EventEnvelope.decode(json: bytes), source: nil, id: nil, publisher: publisher)
         }

@@ -9,12 +9,12 @@ enum ExtensionValue: Sendable, Equatable {
     /// Anything else (objects, arrays, fractions, null): not an attribute, skipped.
     case unsupported
 
-    init(_ value: JSONValue) {
-        switch value {
-        case .string(let text): self = .string(text)
-        case .bool(let flag): self = .boolean(flag)
-        case .number:
-            if let whole = value.integerValue { self = .integer(Int64(whole)) } else { self = .unsupported }
+    init(_ value: JSONNode) {
+        switch value.kind {
+        case .string: self = value.stringValue.map(ExtensionValue.string) ?? .unsupported
+        case .false: self = .boolean(false)
+        case .true: self = .boolean(true)
+        case .number: self = value.integerValue.map { .integer(Int64($0)) } ?? .unsupported
         case .null, .array, .object: self = .unsupported
         }
     }
@@ -24,10 +24,11 @@ enum ExtensionValue: Sendable, Equatable {
     /// re-published event is byte-identical. Metadata that is not a JSON object gives none.
     static func extensions(fromMetadata metadata: Data) -> [(String, ExtensionValue)] {
         guard metadata.count > 2,  // "{}" is the common case
-              case .object(let members)? = try? JSONValue.parse(metadata)
+              let members = try? JSONDocument.parse(metadata).root
         else { return [] }
         var attributes: [(String, ExtensionValue)] = []
-        for (name, member) in members where isAttributeName(name) {
+        members.forEachMember { name, member in
+            guard isAttributeName(name) else { return }
             let value = ExtensionValue(member)
             if value != .unsupported { attributes.append((name, value)) }
         }

@@ -34,6 +34,23 @@ struct EnvelopeDecodingTests {
         #expect(failure.errors.map(\.field) == ["/data/a~1b~0c"])
     }
 
+    /// A repeated name counts once, with its last value (as a tree parser keeps it), at the
+    /// envelope and inside `data`; a bad attribute name is reported first, a bad extension last.
+    @Test func repeatedNamesKeepTheLastValueAndBadNamesAreReportedInOrder() throws {
+        let repeated = Self.valid.replacingOccurrences(of: "\"id\":\"app-1\"", with: "\"id\":\"first\",\"id\":\"app-1\"")
+            .replacingOccurrences(of: "\"applicationId\":\"A-1\"", with: "\"applicationId\":7,\"applicationId\":\"A-1\"")
+        let envelope = try EventEnvelope.decode(json: Array(repeated.utf8)).get()
+        #expect(envelope.id == "app-1")
+        guard case .permitApplied(let p) = envelope.event else { Issue.record("wrong case"); return }
+        #expect(p.applicationID == "A-1")
+        #expect(envelope.extensions == ["traceparent": .string("00-ab-cd-01")])
+
+        let bad = Self.valid.replacingOccurrences(of: "\"traceparent\"", with: "\"Trace\":true,\"nested\":{},\"traceparent\"")
+            .replacingOccurrences(of: "\"A-1\"", with: "\"\"")
+        guard case .failure(let failure) = EventEnvelope.decode(json: Array(bad.utf8)) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == ["/Trace", "/data/applicationId", "/nested"])
+    }
+
     @Test(arguments: ["", "{", "[1,2]", "\"event\"", "{\"a\":1}x", "null"])
     func nonEventBodyIsRejectedAtTheRoot(_ body: String) {
         guard case .failure(let failure) = EventEnvelope.decode(json: Array(body.utf8)) else { Issue.record("accepted"); return }

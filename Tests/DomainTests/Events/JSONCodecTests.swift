@@ -66,5 +66,45 @@ struct JSONCodecTests {
 
     @Test func aRepeatedMemberKeepsTheLastValue() throws {
         #expect(try JSONValue.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == .object(["a": .number(3), "b": .number(2)]))
+        let node = try JSONDocument.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)).root
+        #expect(node.member("a")?.integerValue == 3)
+        #expect(node.writtenMemberCount == 3)
+        var seen: [String: Int] = [:]
+        node.forEachMember { key, value in seen[key, default: 0] += value.integerValue ?? 100 }
+        #expect(seen == ["a": 3, "b": 2])
+    }
+
+    /// Member lookups in a parsed document (by hashed name, first match unless a name repeats)
+    /// agree with the tree's dictionary, for names with escapes, repeated names, and objects
+    /// too large to be searched for repeats when parsed (over 32 members).
+    @Test func lookupsInADocumentAgreeWithTheTree() async throws {
+        await propertyCheck(count: 200, input: Gen.uint64(in: 0 ... .max)) { seed in
+            var rng = SplitMix64(seed: seed)
+            let count = Int(rng.next() % 50)
+            let names = (0..<count).map { _ in rng.next() % 3 == 0 ? "k\(rng.next() % 8)" : Self.randomText(&rng) }
+            let members = names.map { name in (name, Self.randomValue(&rng, depth: 3)) }
+            var text: [UInt8] = [UInt8(ascii: "{")]
+            for (n, (name, value)) in members.enumerated() {
+                if n > 0 { text.append(UInt8(ascii: ",")) }
+                text += JSONValue.string(name).encoded() + [UInt8(ascii: ":")] + value.encoded()
+            }
+            text.append(UInt8(ascii: "}"))
+            guard let document = try? JSONDocument.parse(text), case .object(let tree)? = try? JSONValue.parse(text) else {
+                Issue.record("not parsed: \(String(decoding: text, as: UTF8.self))")
+                return
+            }
+            let node = document.root
+            #expect(node.writtenMemberCount == count)
+            for name in Set(names) + ["absent", ""] {
+                #expect(node.member(name)?.value == tree[name], "\(name) in \(String(decoding: text, as: UTF8.self))")
+            }
+            var walked: [String: JSONValue] = [:]
+            node.forEachMember { name, value in
+                #expect(walked[name] == nil, "\(name) walked twice")
+                walked[name] = value.value
+            }
+            #expect(walked == tree)
+            #expect(JSONNode(.object(tree)).member(names.first ?? "absent")?.value == tree[names.first ?? "absent"])
+        }
     }
 }

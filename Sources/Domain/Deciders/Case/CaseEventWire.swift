@@ -58,7 +58,7 @@ public enum CaseEventWire {
     /// naming its field as a pointer into the CloudEvent (`/type`, `/data/dueAt`).
     public static func decode(type: String, data: JSONValue, at: Date) -> Result<(caseID: CaseID, event: CaseEvent), ValidationFailure> {
         var errors: [ValidationError] = []
-        let reader = ObjectReader(data, at: FieldPath("/data"), errors: &errors)
+        let reader = ObjectReader(JSONNode(data), at: FieldPath("/data"), errors: &errors)
         guard let known = CaseEventType(rawValue: type) else {
             errors.append(ValidationError(field: "/type", reason: "must be a case event type, one of \(allowedTypes)"))
             return .failure(ValidationFailure(errors))

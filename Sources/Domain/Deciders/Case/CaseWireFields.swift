@@ -42,7 +42,7 @@ extension FieldRule where T == CaseActor {
 
     /// `by` of `onewindow.case.opened.v1`: `const: "office"`.
     static let openedBy = FieldRule<CaseActor> { value, at, errors in
-        if value == .string(CaseActor.office.wireName) { return CaseActor.office }
+        if value.isString(CaseActor.office.wireName) { return CaseActor.office }
         errors.append(ValidationError(field: at.pointer, reason: "must be \"office\": cases are opened by the office only"))
         return nil
     }
