@@ -67,6 +67,14 @@ struct ProtectionTests {
         #expect(Self.masked(written) == Self.masked(sealed), "\(example)")
         #expect(try PersonalFields.reveal(written, with: key) == data)
         #expect(written.encoded() == bytes, "compact, keys sorted")
+
+        // The intake writes them from the typed event: the same fields sealed, the same layout.
+        let event = try EventEnvelope.decode(example.event).get().event
+        let typed = try event.canonicalData(personal: PersonalFields.Sealer(key: key))
+        let typedTree = try JSONValue.parse(typed)
+        #expect(Self.masked(typedTree) == Self.masked(sealed), "\(example)")
+        #expect(try PersonalFields.reveal(typedTree, with: key) == data)
+        #expect(typedTree.encoded() == typed, "compact, keys sorted")
     }
 
     /// `value` with every sealed string replaced by one marker (nonces differ between seals).

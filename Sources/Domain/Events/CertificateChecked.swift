@@ -30,3 +30,16 @@ public struct CertificateChecked: EventPayload {
         return m
     }
 }
+
+extension CertificateChecked: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("certificate", certificate.rawValue)
+            w.member("checkedDuring", checkedDuring)
+            try w.member("identity", identity)
+            w.member("result", result.rawValue)
+            w.member("validUntil", validUntil?.description)
+        }
+    }
+}

@@ -25,3 +25,14 @@ public struct CertificateIssued: EventPayload {
         return m
     }
 }
+
+extension CertificateIssued: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("certificate", certificate.rawValue)
+            try w.member("identity", identity)
+            w.member("validUntil", validUntil?.description)
+        }
+    }
+}

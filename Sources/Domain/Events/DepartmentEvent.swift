@@ -50,4 +50,12 @@ public enum DepartmentEvent: Hashable, Sendable {
 
     /// The `data` object as JSON.
     public var data: JSONValue { payload.json }
+
+    /// The `data` object as canonical JSON (the bytes of `data.encoded()`), written straight
+    /// from the payload, its personal strings through `personal` when given.
+    package func canonicalData(personal: (any PersonalTextWriter)? = nil) throws -> [UInt8] {
+        var writer = CanonicalJSON(capacity: 512, personal: personal)
+        try payload.writeCanonical(&writer)
+        return writer.bytes
+    }
 }

@@ -1,6 +1,6 @@
 /// The `data` of one department event type: read from and written to a closed JSON object,
 /// and tied to its entry in `EventType`.
-protocol EventPayload: JSONObjectCodable, Hashable {
+protocol EventPayload: JSONObjectCodable, CanonicalJSONWritable, Hashable {
     static var eventType: EventType { get }
     /// This payload inside the event enum.
     var event: DepartmentEvent { get }

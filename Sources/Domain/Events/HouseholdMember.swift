@@ -39,3 +39,15 @@ enum BirthDateAgreement {
                                         reason: "must agree with the birth date in the resident-id, which says \(id.birthDate)"))
     }
 }
+
+extension HouseholdMember: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("birthDate", birthDate.description)
+            try w.member("identity", identity)
+            try w.member("name", personal: name)
+            w.member("relation", relation.rawValue)
+        }
+    }
+}

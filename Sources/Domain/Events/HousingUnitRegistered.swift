@@ -30,3 +30,16 @@ public struct HousingUnitRegistered: EventPayload {
         return m
     }
 }
+
+extension HousingUnitRegistered: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        w.object { w in
+            w.member("address", address)
+            w.member("capacity", capacity)
+            w.member("gridId", gridID)
+            w.member("housingUnitId", housingUnitID)
+            w.member("region", region.description)
+        }
+    }
+}

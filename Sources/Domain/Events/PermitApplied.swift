@@ -23,3 +23,14 @@ public struct PermitApplied: EventPayload {
         ["identity": identity.json, "applicationId": .string(applicationID), "appliedOn": jsonString(appliedOn)]
     }
 }
+
+extension PermitApplied: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("applicationId", applicationID)
+            w.member("appliedOn", appliedOn.description)
+            try w.member("identity", identity)
+        }
+    }
+}

@@ -30,3 +30,16 @@ public struct PermitIssued: EventPayload {
         return m
     }
 }
+
+extension PermitIssued: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("applicationId", applicationID)
+            try w.member("identity", identity)
+            w.member("permitNumber", permitNumber)
+            w.member("validFrom", validFrom.description)
+            w.member("validUntil", validUntil.description)
+        }
+    }
+}

@@ -23,3 +23,14 @@ public struct PermitRejected: EventPayload {
         ["identity": identity.json, "applicationId": .string(applicationID), "reason": .string(reason.rawValue)]
     }
 }
+
+extension PermitRejected: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("applicationId", applicationID)
+            try w.member("identity", identity)
+            w.member("reason", reason.rawValue)
+        }
+    }
+}

@@ -30,3 +30,15 @@ public struct Residence: Hashable, Sendable, JSONObjectCodable {
         return m
     }
 }
+
+extension Residence: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        w.object { w in
+            w.member("address", address)
+            w.member("gridId", gridID)
+            w.member("housingUnitId", housingUnitID)
+            w.member("region", region.text)
+        }
+    }
+}

@@ -25,3 +25,14 @@ public struct ResidentDeparted: EventPayload {
         return m
     }
 }
+
+extension ResidentDeparted: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("departedOn", departedOn.description)
+            w.member("destinationRegion", destinationRegion?.description)
+            try w.member("identity", identity)
+        }
+    }
+}

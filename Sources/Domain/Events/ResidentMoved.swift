@@ -23,3 +23,14 @@ public struct ResidentMoved: EventPayload {
         ["identity": identity.json, "residence": residence.json, "movedOn": jsonString(movedOn)]
     }
 }
+
+extension ResidentMoved: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            try w.member("identity", identity)
+            w.member("movedOn", movedOn.description)
+            try w.member("residence", residence)
+        }
+    }
+}

@@ -70,3 +70,30 @@ public struct ResidentRegistered: EventPayload {
         return m
     }
 }
+
+extension Employment: CanonicalJSONWritable {
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        w.object { w in
+            w.member("employer", employer)
+            w.member("sector", sector)
+        }
+    }
+}
+
+extension ResidentRegistered: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("arrivedOn", arrivedOn.description)
+            w.member("birthDate", birthDate.description)
+            try w.member("employment", employment)
+            try w.member("household", household)
+            try w.member("identity", identity)
+            try w.member("name", personal: name)
+            w.member("originRegion", originRegion.description)
+            try w.member("phone", personal: phone)
+            try w.member("residence", residence)
+            w.member("sex", sex.rawValue)
+        }
+    }
+}

@@ -32,3 +32,17 @@ public struct ServiceDelivered: EventPayload {
         return m
     }
 }
+
+extension ServiceDelivered: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            w.member("category", category.rawValue)
+            w.member("deliveredOn", deliveredOn.description)
+            try w.member("identity", identity)
+            w.member("provider", provider.description)
+            w.member("requestId", requestID)
+            w.member("service", service)
+        }
+    }
+}

@@ -50,3 +50,17 @@ public struct ServiceRequested: EventPayload {
         return m
     }
 }
+
+extension ServiceRequested: CanonicalJSONWritable {
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            try w.member("beneficiary", beneficiary)
+            w.member("category", category.rawValue)
+            w.member("details", strings: details)
+            try w.member("identity", identity)
+            w.member("requestId", requestID)
+            w.member("service", service)
+        }
+    }
+}

@@ -49,3 +49,23 @@ extension FieldRule where T == Beneficiary {
         }
     }
 }
+
+extension Identity: CanonicalJSONWritable {
+    /// `{"number": …, "type": …}`; the number is personal.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        try w.object { w in
+            try w.member("number", personal: number)
+            w.member("type", kind.rawValue)
+        }
+    }
+}
+
+extension Beneficiary: CanonicalJSONWritable {
+    /// A name (personal) or an identity.
+    package func writeCanonical(_ w: inout CanonicalJSON) throws {
+        switch self {
+        case .name(let name): try w.writePersonal(name)
+        case .identity(let identity): try identity.writeCanonical(&w)
+        }
+    }
+}

@@ -8,19 +8,25 @@ import Store
 /// envelope attributes in `metadata`.
 package enum CanonicalEvent {
     package static func make(_ envelope: EventEnvelope, person: KeyedPerson?, topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
-        var metadata = envelope.extensions
-        metadata["datacontenttype"] = envelope.dataContentType.map(JSONValue.string)
-        metadata["dataschema"] = envelope.dataSchema.map(JSONValue.string)
-        metadata["subject"] = envelope.subject.map(JSONValue.string)
+        var metadata: [(String, JSONValue)] = envelope.extensions.map { ($0.key, $0.value) }
+        if let contentType = envelope.dataContentType { metadata.append(("datacontenttype", .string(contentType))) }
+        if let schema = envelope.dataSchema { metadata.append(("dataschema", .string(schema))) }
+        if let subject = envelope.subject { metadata.append(("subject", .string(subject))) }
         let stream: String
         let topic: String
         let data: [UInt8]
         if let person {
             stream = person.id.lowercasedString
             topic = topics.person
-            metadata["personid"] = .string(stream)
-            if person.unregistered { metadata["personRegistered"] = .bool(false) }
-            data = try PersonalFields.protectedJSON(envelope.event.data, with: person.key)
+            metadata.append(("personid", .string(stream)))
+            if person.unregistered { metadata.append(("personRegistered", .bool(false))) }
+            do {
+                data = try envelope.event.canonicalData(personal: PersonalFields.Sealer(key: person.key))
+            } catch let error as DataProtectionError {
+                throw error
+            } catch {
+                throw .sealFailed
+            }
         } else if case .housingUnitRegistered(let unit) = envelope.event {
             stream = unit.housingUnitID
             topic = topics.housing
@@ -31,7 +37,22 @@ package enum CanonicalEvent {
         let event = NewEvent(
             id: envelope.id, source: envelope.source, type: envelope.type.rawValue, time: envelope.time.date,
             actor: envelope.actor.text, region: envelope.region.text,
-            data: Data(data), metadata: Data(JSONValue.object(metadata).encoded()), topic: topic)
+            data: Data(data), metadata: Data(encodedMetadata(metadata)), topic: topic)
         return BatchedEvent(stream: stream, event: event)
+    }
+
+    /// The metadata object with sorted names. Its names are distinct: extension attributes are
+    /// never one of the envelope's own attribute names (the decoder keeps those apart).
+    static func encodedMetadata(_ members: [(String, JSONValue)]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(160)
+        for (n, (name, value)) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

@@ -32,6 +32,18 @@ public enum PersonalFields {
         return out
     }
 
+    /// Seals the personal strings ``CanonicalJSON`` meets while it writes a typed event's
+    /// `data`: the same members ``Kind`` names, in the same format as ``protectedJSON(_:with:)``.
+    package struct Sealer: PersonalTextWriter {
+        let key: SymmetricKey
+
+        package init(key: SymmetricKey) { self.key = key }
+
+        package func write(personal text: String, into out: inout [UInt8]) throws {
+            try writeSealed(text, with: key, into: &out)
+        }
+    }
+
     /// Decrypts what ``protect(_:with:)`` sealed (for projectors and authorized readers).
     public static func reveal(_ data: JSONValue, with key: SymmetricKey) throws(DataProtectionError) -> JSONValue {
         try transform(data) { (text: String) throws(DataProtectionError) -> String in
