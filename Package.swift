@@ -36,6 +36,10 @@ let package = Package(
         // librdkafka, found through pkg-config (ops/setup installs >= 2.3).
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
+        // OpenSSL's libcrypto (Debian's libssl-dev), for AES-GCM sealing with a context keyed
+        // once per person: swift-crypto keys a new context for every field it seals.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         // Our Swift wrapper over librdkafka. Knows nothing of OneWindow.
         .target(
             name: "Kafka",
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "Domain", "Store", "Kafka",
+                "Domain", "Store", "Kafka", "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

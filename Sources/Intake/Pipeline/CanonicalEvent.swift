@@ -21,7 +21,7 @@ package enum CanonicalEvent {
             metadata.append(("personid", .string(stream)))
             if person.unregistered { metadata.append(("personRegistered", .bool(false))) }
             do {
-                data = try envelope.event.canonicalData(personal: PersonalFields.Sealer(key: person.key))
+                data = try envelope.event.canonicalData(personal: try PersonalFields.Sealer(key: person.key))
             } catch let error as DataProtectionError {
                 throw error
             } catch {

@@ -11,9 +11,10 @@ public enum PersonalFields {
 
     /// Encrypts the personal fields of `data` (the `data` object of an event) with `key`.
     public static func protect(_ data: JSONValue, with key: SymmetricKey) throws(DataProtectionError) -> JSONValue {
-        try transform(data) { (text: String) throws(DataProtectionError) -> String in
+        let sealer = try GCMSealer(key: key)
+        return try transform(data) { (text: String) throws(DataProtectionError) -> String in
             var sealed = Array(prefix.utf8)
-            try appendSealed(text, with: key, to: &sealed)
+            try sealer.appendSealed(text, to: &sealed)
             return String(decoding: sealed, as: UTF8.self)
         }
     }
@@ -22,11 +23,12 @@ public enum PersonalFields {
     /// (the bytes the store keeps), without building the sealed copy of the tree first.
     public static func protectedJSON(_ data: JSONValue, with key: SymmetricKey) throws(DataProtectionError) -> [UInt8] {
         guard case .object(let members) = data else { return data.encoded() }
+        let sealer = try GCMSealer(key: key)
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         try JSONValue.writeObject(members, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
             guard let kind = Kind(member: name) else { return false }
-            try write(value, as: kind, with: key, into: &out)
+            try write(value, as: kind, with: sealer, into: &out)
             return true
         }
         return out
@@ -35,12 +37,12 @@ public enum PersonalFields {
     /// Seals the personal strings ``CanonicalJSON`` meets while it writes a typed event's
     /// `data`: the same members ``Kind`` names, in the same format as ``protectedJSON(_:with:)``.
     package struct Sealer: PersonalTextWriter {
-        let key: SymmetricKey
+        let sealer: GCMSealer
 
-        package init(key: SymmetricKey) { self.key = key }
+        package init(key: SymmetricKey) throws(DataProtectionError) { sealer = try GCMSealer(key: key) }
 
         package func write(personal text: String, into out: inout [UInt8]) throws {
-            try writeSealed(text, with: key, into: &out)
+            try writeSealed(text, with: sealer, into: &out)
         }
     }
 
@@ -123,14 +125,14 @@ public enum PersonalFields {
     }
 
     /// ``transform(_:as:_:)`` with ``protect(_:with:)``'s sealing, written as JSON.
-    static func write(_ value: JSONValue, as kind: Kind, with key: SymmetricKey, into out: inout [UInt8]) throws(DataProtectionError) {
+    static func write(_ value: JSONValue, as kind: Kind, with sealer: GCMSealer, into out: inout [UInt8]) throws(DataProtectionError) {
         switch (kind, value) {
         case (.text, .string(let text)), (.textOrIdentity, .string(let text)):
-            try writeSealed(text, with: key, into: &out)
+            try writeSealed(text, with: sealer, into: &out)
         case (.identity, .object(let identity)), (.textOrIdentity, .object(let identity)):
             try JSONValue.writeObject(identity, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
                 guard name == "number", case .string(let number) = value else { return false }
-                try writeSealed(number, with: key, into: &out)
+                try writeSealed(number, with: sealer, into: &out)
                 return true
             }
         case (.household, .array(let household)):
@@ -140,7 +142,7 @@ public enum PersonalFields {
                 guard case .object(let m) = member else { member.write(into: &out); continue }
                 try JSONValue.writeObject(m, into: &out) { (name, value, out) throws(DataProtectionError) -> Bool in
                     guard let kind = Kind(householdMember: name) else { return false }
-                    try write(value, as: kind, with: key, into: &out)
+                    try write(value, as: kind, with: sealer, into: &out)
                     return true
                 }
             }
@@ -151,22 +153,10 @@ public enum PersonalFields {
     }
 
     /// Writes `"enc:v1:…"` (a JSON string; base64 needs no escaping).
-    static func writeSealed(_ text: String, with key: SymmetricKey, into out: inout [UInt8]) throws(DataProtectionError) {
+    static func writeSealed(_ text: String, with sealer: GCMSealer, into out: inout [UInt8]) throws(DataProtectionError) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: prefix.utf8)
-        try appendSealed(text, with: key, to: &out)
+        try sealer.appendSealed(text, to: &out)
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends base64(nonce ‖ ciphertext ‖ tag) of `text`, sealed with a nonce from the pool.
-    static func appendSealed(_ text: String, with key: SymmetricKey, to out: inout [UInt8]) throws(DataProtectionError) {
-        let box: AES.GCM.SealedBox
-        do {
-            var text = text
-            box = try text.withUTF8 { try AES.GCM.seal(UnsafeRawBufferPointer($0), using: key, nonce: RandomPool.shared.nonce()) }
-        } catch {
-            throw .sealFailed
-        }
-        out.append(contentsOf: box.combined!.base64EncodedData())
     }
 }

@@ -30,6 +30,12 @@ package final class RandomPool: Sendable {
         take(12) { try! AES.GCM.Nonce(data: $0) }  // 12 bytes is always a valid nonce
     }
 
+    /// Fills `nonce` (12 bytes) with a fresh 96-bit nonce for AES-GCM.
+    func fillNonce(_ nonce: UnsafeMutableRawBufferPointer) {
+        precondition(nonce.count == 12, "an AES-GCM nonce is 12 bytes")
+        take(12) { nonce.copyMemory(from: $0) }
+    }
+
     /// A fresh person id: a version-4 UUID (Foundation's `UUID()` took ≈ 3.1 µs, opening,
     /// reading and closing `/dev/urandom` each time).
     package func uuid() -> UUID {

@@ -1,0 +1,66 @@
+import COpenSSL
+import Crypto
+import Foundation
+
+/// AES-256-GCM sealing of one person's strings through OpenSSL's EVP interface: the context is
+/// keyed once and only its nonce changes per string. The output is AES-GCM's standard
+/// nonce ‖ ciphertext ‖ tag, which swift-crypto's `AES.GCM.SealedBox(combined:)` opens.
+///
+/// Why not swift-crypto here: it keys a fresh context for every string and passes the bytes
+/// through several generic layers and `Data` copies; sealing took ≈ 2 µs per string, 20 % of
+/// the intake's in-memory CPU per event, against well under 1 µs here. Everything else (key
+/// wrapping, opening, HMAC) stays on swift-crypto.
+///
+/// One sealer belongs to one task at a time (it is not `Sendable`): the intake makes one per event.
+final class GCMSealer {
+    /// The AES-256-GCM implementation, fetched from OpenSSL's default provider once.
+    private static let cipher = Cipher()
+
+    private struct Cipher: @unchecked Sendable {  // an EVP_CIPHER is immutable once fetched
+        let pointer: OpaquePointer?
+        init() { pointer = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) }
+    }
+
+    private let context: OpaquePointer
+
+    /// A context keyed with `key` (32 bytes).
+    init(key: SymmetricKey) throws(DataProtectionError) {
+        guard key.bitCount == 256, let cipher = Self.cipher.pointer, let context = EVP_CIPHER_CTX_new() else { throw .sealFailed }
+        let keyed = key.withUnsafeBytes { key in
+            EVP_EncryptInit_ex2(context, cipher, key.bindMemory(to: UInt8.self).baseAddress, nil, nil)
+        }
+        guard keyed == 1 else {
+            EVP_CIPHER_CTX_free(context)
+            throw .sealFailed
+        }
+        self.context = context
+    }
+
+    deinit { EVP_CIPHER_CTX_free(context) }
+
+    /// Appends base64(nonce ‖ ciphertext ‖ tag) of `text`, sealed under a fresh nonce from the pool.
+    func appendSealed(_ text: String, to out: inout [UInt8]) throws(DataProtectionError) {
+        var text = text
+        let count = text.utf8.count
+        var combined = Data(count: 12 + count + 16)
+        let sealed = combined.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Bool in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            let nonce = bytes.baseAddress!
+            RandomPool.shared.fillNonce(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<12]))
+            guard EVP_EncryptInit_ex2(context, nil, nil, nonce, nil) == 1 else { return false }
+            let ciphertext = nonce + 12
+            var written: Int32 = 0
+            if count > 0 {
+                let updated = text.withUTF8 { plain in
+                    EVP_EncryptUpdate(context, ciphertext, &written, plain.baseAddress, Int32(count))
+                }
+                guard updated == 1, written == count else { return false }
+            }
+            var tail: Int32 = 0
+            guard EVP_EncryptFinal_ex(context, ciphertext + count, &tail) == 1, tail == 0 else { return false }
+            return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, ciphertext + count) == 1
+        }
+        guard sealed else { throw .sealFailed }
+        out.append(contentsOf: combined.base64EncodedData())
+    }
+}
