@@ -33,15 +33,15 @@ enum EnvelopeReading {
             return nil
         }
         _ = r.required("specversion", specVersion)
-        let id = r.required("id", .text(1...256, "an event id"))
-        let source = r.required("source", .text(1...256, "a source URI-reference"))
+        let id = r.required("id", idRule)
+        let source = r.required("source", sourceRule)
         let type = r.required("type", .oneOf(EventType.self))
-        let time = r.required("time", FieldRule.fromString { (s: String) throws(InvalidValue) -> EventTime in try EventTime(s) })
+        let time = r.required("time", timeRule)
         let actor = r.required("actor", .organization)
         let region = r.required("region", .region)
         let contentType = r.optional("datacontenttype", contentTypeRule)
-        let schema = r.optional("dataschema", .text(1...512, "a schema URI"))
-        let subject = r.optional("subject", .text(1...256, "a subject"))
+        let schema = r.optional("dataschema", schemaRule)
+        let subject = r.optional("subject", subjectRule)
         let person = r.optional("personid", personIDRule)
         let event = r.required("data", dataRule(type))
         var extensions: [String: JSONValue] = [:]
@@ -81,6 +81,13 @@ enum EnvelopeReading {
         default: false
         }
     }
+
+    // The rules are built once: a rule made per use allocated its closures for every event.
+    static let idRule = FieldRule.text(1...256, "an event id")
+    static let sourceRule = FieldRule.text(1...256, "a source URI-reference")
+    static let timeRule = FieldRule.fromString { (s: String) throws(InvalidValue) -> EventTime in try EventTime(s) }
+    static let schemaRule = FieldRule.text(1...512, "a schema URI")
+    static let subjectRule = FieldRule.text(1...256, "a subject")
 
     static let specVersion = FieldRule<String> { value, at, errors in
         if value.isString("1.0") { return "1.0" }

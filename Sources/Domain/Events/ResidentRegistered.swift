@@ -9,10 +9,12 @@ public struct Employment: Hashable, Sendable, JSONObjectCodable {
     }
 
     static let objectName = "employment"
+    static let employerRule = FieldRule.text(1...200, "an employer name")
+    static let sectorRule = FieldRule.text(1...100, "a sector")
 
     static func read(_ r: inout ObjectReader) -> Employment? {
-        let employer = r.required("employer", .text(1...200, "an employer name"))
-        let sector = r.required("sector", .text(1...100, "a sector"))
+        let employer = r.required("employer", employerRule)
+        let sector = r.required("sector", sectorRule)
         guard let employer, let sector else { return nil }
         return Employment(employer: employer, sector: sector)
     }

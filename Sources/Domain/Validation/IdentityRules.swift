@@ -1,11 +1,13 @@
 extension Identity: JSONObjectCodable {
     static let objectName = "identity (type, number)"
+    /// Any string: the number is checked against its type below.
+    static let numberRule = FieldRule<String>.fromString { (s: String) throws(InvalidValue) -> String in s }
 
     /// `$defs/identityShape`: type and number required; the number is checked for its type only
     /// when the type is known, as the schema's if/then does.
     static func read(_ reader: inout ObjectReader) -> Identity? {
         let kind = reader.required("type", .oneOf(IdentityKind.self))
-        let number = reader.required("number", FieldRule<String>.fromString { (s: String) throws(InvalidValue) -> String in s })
+        let number = reader.required("number", numberRule)
         guard let kind, let number else { return nil }
         do {
             return try Identity(kind: kind, number: number)

@@ -17,6 +17,7 @@ struct ObjectReader {
         }
         self.pointer = path.pointer
         self.members = value
+        asked.reserveCapacity(16)  // one allocation, not one per doubling
     }
 
     /// A member that must be present.
