@@ -52,7 +52,7 @@ public struct IntakePipeline: Sendable {
         }
         do {
             let hashes = admitted.map { $0.envelope.event.identity.map(resolution.protection.blindIndex) }
-            let people = try await resolution.resolve(admitted.map(\.envelope), hashes: hashes)
+            let people = try await resolution.resolve(hashes, registrations: admitted.map { $0.envelope.type == .residentRegistered })
             var events: [BatchedEvent] = []
             var positions: [Int] = []
             for ((index, envelope), hash) in zip(admitted, hashes) {

@@ -25,11 +25,13 @@ struct PersonResolution: Sendable {
     let protection: DataProtection
     let logger: Logger
 
-    /// People by blind hash for the given envelopes. A hash whose key vanished in between (an
+    /// People by blind hash for the given events. A hash whose key vanished in between (an
     /// erase racing the batch) is missing from the answer.
-    func resolve(_ envelopes: [EventEnvelope], hashes: [Data?]) async throws -> [Data: KeyedPerson] {
+    /// - Parameters:
+    ///   - registrations: for each hash, whether its event is a registration.
+    func resolve(_ hashes: [Data?], registrations: [Bool]) async throws -> [Data: KeyedPerson] {
         var registeredInBatch = Set<Data>()
-        for (envelope, hash) in zip(envelopes, hashes) where envelope.type == .residentRegistered {
+        for (hash, registration) in zip(hashes, registrations) where registration {
             if let hash { registeredInBatch.insert(hash) }
         }
         let wanted = Array(Set(hashes.compactMap { $0 }))

@@ -19,8 +19,12 @@ public struct Submission: Sendable {
 
     /// A structured-mode event parsed from JSON (one element of an HTTP batch, or a Kafka value).
     public init(json value: JSONNode, publisher: OrganizationID?) {
-        self.init(decoded: EventEnvelope.decode(value), source: value.member("source")?.stringValue,
-                  id: value.member("id")?.stringValue, publisher: publisher)
+        let decoded = EventEnvelope.decode(value)
+        if case .success(let envelope) = decoded {
+            self.init(decoded: decoded, source: envelope.source, id: envelope.id, publisher: publisher)
+        } else {
+            self.init(decoded: decoded, source: value.member("source")?.stringValue, id: value.member("id")?.stringValue, publisher: publisher)
+        }
     }
 
     /// A structured-mode event built in memory.
