@@ -27,9 +27,6 @@ public final class JSONDocument: Sendable {
         /// For a string: written with escapes, so `start` indexes `unescaped` instead of `bytes`.
         /// For an object: some member name may be repeated (looked up the slow way, last wins).
         var flag: Bool
-        /// For a member name: ``JSONDocument/hash(_:)`` of its text, so a lookup compares bytes
-        /// only with names that very likely match.
-        var hash: UInt16 = 0
         /// Where the value's bytes start (for a string, after the opening quote).
         var start: Int32
         /// Byte length of a string's content or of a number; member or item count of a container.
@@ -95,32 +92,22 @@ public final class JSONDocument: Sendable {
         }
     }
 
-    /// A 16-bit FNV-1a digest of a member name's UTF-8.
-    static func hash(_ utf8: some Sequence<UInt8>) -> UInt16 {
-        var h: UInt32 = 2_166_136_261
-        for b in utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
-        return UInt16(truncatingIfNeeded: h ^ (h >> 16))
-    }
-
-    static func hash(_ text: String) -> UInt16 {
-        text.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(text.utf8)
-    }
-
     func double(_ i: Int) -> Double {
         let node = nodes[i]
         return Self.double(bytes[Int(node.start)..<Int(node.start + node.length)]) ?? .nan
     }
 
     /// The index of the value of `key` among the members of object `i`: the last one when the
-    /// name is repeated, as a tree parser keeps the last of duplicates.
+    /// name is repeated, as a tree parser keeps the last of duplicates. Names are compared by
+    /// length first (a string's `length` is its decoded UTF-8 length, escaped or not).
     func member(_ i: Int, _ key: String) -> Int? {
-        let hash = Self.hash(key)
+        let count = Int32(truncatingIfNeeded: key.utf8.count)
         let mayRepeat = nodes[i].flag
         var found: Int?
         var name = i + 1
         let end = Int(nodes[i].next)
         while name < end {
-            if nodes[name].hash == hash, string(name, equals: key) {
+            if nodes[name].length == count, string(name, equals: key) {
                 found = name + 1
                 if !mayRepeat { break }
             }
@@ -134,12 +121,29 @@ public final class JSONDocument: Sendable {
         guard nodes[object].flag else { return false }
         let end = Int(nodes[object].next)
         var other = Int(nodes[name + 1].next)
-        let key = string(name)
         while other < end {
-            if nodes[other].hash == nodes[name].hash, string(other, equals: key) { return true }
+            if sameText(other, name) { return true }
             other = Int(nodes[other + 1].next)
         }
         return false
+    }
+
+    /// Whether string nodes `a` and `b` hold the same text.
+    func sameText(_ a: Int, _ b: Int) -> Bool {
+        JSONDocument.sameText(nodes[a], nodes[b], bytes: bytes, unescaped: unescaped)
+    }
+
+    static func sameText(_ a: Node, _ b: Node, bytes: [UInt8], unescaped: [String]) -> Bool {
+        guard a.length == b.length else { return false }
+        guard !a.flag, !b.flag else {
+            func text(_ n: Node) -> String {
+                n.flag ? unescaped[Int(n.start)] : String(decoding: bytes[Int(n.start)..<Int(n.start + n.length)], as: UTF8.self)
+            }
+            return text(a) == text(b)
+        }
+        return bytes.withUnsafeBufferPointer { buffer in
+            (0..<Int(a.length)).allSatisfy { buffer[Int(a.start) + $0] == buffer[Int(b.start) + $0] }
+        }
     }
 
     func value(_ i: Int) -> JSONValue {

@@ -84,9 +84,7 @@ struct JSONParser {
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x22 else { throw fail("expected a member name in quotes") }
             try string()
-            let name = nodes.count - 1
-            hashName(name)
-            if !repeats { repeats = count >= 32 || nameRepeats(name, in: index) }
+            if !repeats { repeats = count >= 32 || nameRepeats(nodes.count - 1, in: index) }
             skipSpace()
             guard at < bytes.count, bytes[at] == 0x3A else { throw fail("expected ':' after a member name") }
             at += 1
@@ -103,32 +101,16 @@ struct JSONParser {
         }
     }
 
-    /// Records the hash of member name `name`.
-    mutating func hashName(_ name: Int) {
-        let node = nodes[name]
-        nodes[name].hash = node.flag ? JSONDocument.hash(unescaped[Int(node.start)])
-            : bytes.withUnsafeBufferPointer { JSONDocument.hash(UnsafeBufferPointer(rebasing: $0[Int(node.start)..<Int(node.start + node.length)])) }
-    }
-
     /// Whether an earlier member of the object at `object` has the same name as `name`. Only
     /// objects of up to 32 members are searched (more would cost quadratic time): larger ones
     /// are taken to repeat, so that lookups in them take the slow, always-correct way.
     func nameRepeats(_ name: Int, in object: Int) -> Bool {
         var other = object + 1
         while other < name {
-            if nodes[other].hash == nodes[name].hash, sameText(other, name) { return true }
+            if JSONDocument.sameText(nodes[other], nodes[name], bytes: bytes, unescaped: unescaped) { return true }
             other = Int(nodes[other + 1].next)
         }
         return false
-    }
-
-    /// Whether string nodes `a` and `b` hold the same text.
-    func sameText(_ a: Int, _ b: Int) -> Bool {
-        func text(_ i: Int) -> [UInt8] {
-            let node = nodes[i]
-            return node.flag ? Array(unescaped[Int(node.start)].utf8) : Array(bytes[Int(node.start)..<Int(node.start + node.length)])
-        }
-        return text(a) == text(b)
     }
 
     mutating func array(depth: Int) throws(JSONSyntaxError) {

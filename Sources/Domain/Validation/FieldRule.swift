@@ -45,6 +45,10 @@ extension FieldRule where T == String {
     /// `type: string` with `minLength`/`maxLength` counted in Unicode scalars, as JSON Schema counts.
     static func text(_ lengths: ClosedRange<Int>, _ what: String = "text") -> FieldRule<String> {
         .fromString { (s: String) throws(InvalidValue) -> String in
+            // A scalar takes 1-4 UTF-8 bytes: when every count the byte length allows is in
+            // range, the scalars need not be counted (the common case).
+            let bytes = s.utf8.count
+            if bytes <= lengths.upperBound, (bytes + 3) / 4 >= lengths.lowerBound { return s }
             let n = s.unicodeScalars.count
             guard lengths.contains(n) else {
                 throw InvalidValue(n == 0 ? "cannot be empty" : "must be \(lengths.lowerBound)-\(lengths.upperBound) characters of \(what), got \(n)")

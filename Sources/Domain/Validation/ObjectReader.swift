@@ -22,29 +22,30 @@ struct ObjectReader {
 
     /// A member that must be present.
     mutating func required<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
-        let first = mark(key)
+        mark(key)
         let at = FieldPath(pointer, key: key)
         guard let value = members.member(key) else {
             errors.append(ValidationError(field: at.pointer, reason: "is required"))
             return nil
         }
-        if first { present += 1 }
+        present += 1
         return rule.read(value, at, &errors)
     }
 
     /// A member that may be absent; nil both when absent and when invalid (then an error is recorded).
     mutating func optional<T>(_ key: String, _ rule: FieldRule<T>) -> T? {
-        let first = mark(key)
+        mark(key)
         guard let value = members.member(key) else { return nil }
-        if first { present += 1 }
+        present += 1
         return rule.read(value, FieldPath(pointer, key: key), &errors)
     }
 
-    /// Notes `key` as asked; false when it was asked before (so it is counted once).
-    private mutating func mark(_ key: String) -> Bool {
-        if asked.contains(key) { return false }
+    /// Notes `key` as asked.
+    private mutating func mark(_ key: String) {
+        // Readers ask for each member once; checked in debug builds only (it compared every
+        // name with all those asked before, for every event).
+        assert(!asked.contains(key), "\(key) asked twice")
         asked.append(key)
-        return true
     }
 
     /// True when every member was asked for (and no name was repeated).
