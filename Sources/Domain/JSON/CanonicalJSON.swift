@@ -28,15 +28,6 @@ package struct CanonicalJSON {
         needsComma = true
     }
 
-    /// An array whose items `body` writes with ``item(_:)``.
-    mutating func array(_ body: (inout CanonicalJSON) throws -> Void) rethrows {
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
-        try body(&self)
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
-    }
-
     /// Starts a member: the comma before it when needed, then its quoted name and the colon.
     private mutating func name(_ name: StaticString) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
@@ -98,12 +89,13 @@ package struct CanonicalJSON {
     mutating func member<T: CanonicalJSONWritable>(_ key: StaticString, _ items: [T]?) throws {
         guard let items else { return }
         name(key)
-        try array { w in
-            for item in items {
-                if w.needsComma { w.bytes.append(UInt8(ascii: ",")) }
-                try item.writeCanonical(&w)
-            }
+        bytes.append(UInt8(ascii: "["))
+        for (n, item) in items.enumerated() {
+            if n > 0 { bytes.append(UInt8(ascii: ",")) }
+            try item.writeCanonical(&self)
         }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
     }
 }
 

@@ -72,10 +72,11 @@ public final class JSONDocument: Sendable {
         }
     }
 
-    /// True when the string node `i` holds exactly `text`, compared without making a `String`.
+    /// True when the string node `i` holds exactly the UTF-8 of `text` (byte for byte, as JSON
+    /// Schema compares names: no Unicode normalization), compared without making a `String`.
     func string(_ i: Int, equals text: String) -> Bool {
         let node = nodes[i]
-        if node.flag { return unescaped[Int(node.start)] == text }
+        if node.flag { return unescaped[Int(node.start)].utf8.elementsEqual(text.utf8) }
         return text.utf8.withContiguousStorageIfAvailable { equals(node, $0) } ?? equals(node, Array(text.utf8))
     }
 
@@ -139,7 +140,7 @@ public final class JSONDocument: Sendable {
             func text(_ n: Node) -> String {
                 n.flag ? unescaped[Int(n.start)] : String(decoding: bytes[Int(n.start)..<Int(n.start + n.length)], as: UTF8.self)
             }
-            return text(a) == text(b)
+            return text(a).utf8.elementsEqual(text(b).utf8)
         }
         return bytes.withUnsafeBufferPointer { buffer in
             (0..<Int(a.length)).allSatisfy { buffer[Int(a.start) + $0] == buffer[Int(b.start) + $0] }

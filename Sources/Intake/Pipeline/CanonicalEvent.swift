@@ -14,25 +14,26 @@ package enum CanonicalEvent {
         if let subject = envelope.subject { metadata.append(("subject", .string(subject))) }
         let stream: String
         let topic: String
-        let data: [UInt8]
+        var sealer: PersonalFields.Sealer?
         if let person {
             stream = person.id.lowercasedString
             topic = topics.person
             metadata.append(("personid", .string(stream)))
             if person.unregistered { metadata.append(("personRegistered", .bool(false))) }
-            do {
-                data = try envelope.event.canonicalData(personal: try PersonalFields.Sealer(key: person.key))
-            } catch let error as DataProtectionError {
-                throw error
-            } catch {
-                throw .sealFailed
-            }
+            sealer = try PersonalFields.Sealer(key: person.key)
         } else if case .housingUnitRegistered(let unit) = envelope.event {
-            stream = unit.housingUnitID
+            stream = unit.housingUnitID  // a housing unit has no personal fields
             topic = topics.housing
-            data = envelope.event.data.encoded()
         } else {
             preconditionFailure("every department event names a person or a housing unit")
+        }
+        let data: [UInt8]
+        do {
+            data = try envelope.event.canonicalData(personal: sealer)
+        } catch let error as DataProtectionError {
+            throw error
+        } catch {
+            throw .sealFailed
         }
         let event = NewEvent(
             id: envelope.id, source: envelope.source, type: envelope.type.rawValue, time: envelope.time.date,
