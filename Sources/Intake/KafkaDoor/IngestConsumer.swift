@@ -29,34 +29,45 @@ public struct IngestConsumer: Service {
 
     public func run() async throws {
         defer { logger.info("ingest consumer stopped") }
+        // Offsets of the last stored batch, committed while the next batch is stored.
+        var stored: [KafkaTopicPartition: Int64] = [:]
         do {
             var polled = try await nextBatch(wait: Self.idleWait)
             var ready: Prepared?
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 guard !polled.messages.isEmpty || ready != nil else {
+                    await commit(stored)
+                    stored = [:]
                     polled = try await nextBatch(wait: Self.idleWait)
                     continue
                 }
-                // Three stages overlap: the next batch is polled and validated, this one is
-                // resolved and sealed, and the previous one is stored and committed. Batches
-                // are stored one after another in the order polled. On shutdown the batches
-                // read or prepared ahead are neither stored nor committed, so they are
-                // delivered again (to this group's next consumer). With work in hand the
-                // read-ahead poll waits only briefly, so a quiet topic does not hold it back.
+                // Four steps overlap: the next batch is polled and validated, this one is
+                // resolved and sealed, the previous one is stored, and the one before that,
+                // stored already, has its offsets committed (a commit waits for the broker;
+                // waiting for it before the next append held the store back). Batches are
+                // stored one after another in the order polled, and a batch's offsets are
+                // committed only once it is stored. On shutdown the batches read or prepared
+                // ahead are neither stored nor committed, so they are delivered again (to
+                // this group's next consumer). With work in hand the read-ahead poll waits
+                // only briefly, so a quiet topic does not hold it back.
                 let current = polled
+                let storedBefore = stored
+                async let committed: Void = commit(storedBefore)
                 async let following = nextBatch(wait: Self.readAheadWait)
                 async let preparing = prepare(current)
-                if let ready { try await store(ready) }
+                stored = [:]
+                if let ready { stored = try await store(ready) }
+                await committed
                 ready = try await preparing
                 polled = try await following
             }
         } catch is CancellationError {
             // shutting down
         }
+        await commit(stored)
         await consumer.close()
     }
 
-    /// Polled records with their decoded submissions.
     struct Batch: Sendable {
         let messages: [KafkaMessage]
         let submissions: [Submission]
@@ -88,7 +99,8 @@ public struct IngestConsumer: Service {
 
     /// Stores a prepared batch, publishes its rejections, commits its offsets; retries each
     /// step until it succeeds or the service is cancelled.
-    func store(_ ready: Prepared) async throws {
+    /// Stores a prepared batch and publishes its rejections; returns the offsets to commit.
+    func store(_ ready: Prepared) async throws -> [KafkaTopicPartition: Int64] {
         let messages = ready.messages
         let results = try await retrying("store batch") { try await pipeline.store(ready.batch) }
         let rejections = zip(messages, results).filter { $0.1.status == .rejected }
@@ -96,14 +108,19 @@ public struct IngestConsumer: Service {
         try await retrying("publish rejections") { try await publish(rejections) }
         var next: [KafkaTopicPartition: Int64] = [:]
         for message in messages { next[message.topicPartition] = max(next[message.topicPartition] ?? 0, message.offset + 1) }
+        logger.debug("ingest batch", metadata: ["records": "\(messages.count)", "rejected": "\(rejections.count)"])
+        return next
+    }
+
+    /// Commits the offsets of a stored batch. A failed commit (e.g. after a revoke) only means
+    /// redelivery, which the pipeline answers as duplicates.
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) async {
+        guard !offsets.isEmpty else { return }
         do {
-            try await consumer.commit(next)
+            try await consumer.commit(offsets)
         } catch {
-            // The batch is stored; a failed commit (e.g. after a revoke) only means redelivery,
-            // which the pipeline answers as duplicates.
             logger.warning("ingest commit failed", metadata: ["error": "\(error)"])
         }
-        logger.debug("ingest batch", metadata: ["records": "\(messages.count)", "rejected": "\(rejections.count)"])
     }
 
     func publish(_ records: [KafkaOutgoingMessage]) async throws {
