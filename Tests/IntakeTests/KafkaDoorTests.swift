@@ -71,6 +71,42 @@ struct KafkaDoorTests {
         }
     }
 
+    /// Each stored batch's offsets are committed (the last one when the door goes quiet or
+    /// stops), so the group's next consumer starts after the stored records instead of reading
+    /// them all again (the group reads from the earliest offset when nothing is committed).
+    @Test func theGroupsNextConsumerStartsAfterTheStoredRecords() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.createTopics()
+            let event = try Example.named("onewindow.resident.registered.v1/valid-minimal").event
+            let key = Array("one-person".utf8)
+            try await stack.withIngestConsumer { producer in
+                for n in 0..<1_200 {
+                    try await producer.sendAndForget(KafkaOutgoingMessage(
+                        topic: stack.topics.ingest, key: key, value: event.setting(["id"], to: .string("stored-\(n)")).encoded()))
+                }
+                try await eventually("all are stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 1_200 }
+            }
+            let producer = try stack.producer()
+            let first = try await withThrowingTaskGroup(of: Void.self) { group -> String? in
+                group.addTask { try await producer.run() }
+                defer { group.cancelAll() }
+                try await producer.send(KafkaOutgoingMessage(
+                    topic: stack.topics.ingest, key: key, value: event.setting(["id"], to: .string("after")).encoded()))
+                let consumer = try stack.consumer(topic: stack.topics.ingest, group: stack.topics.prefix + "-intake")
+                let clock = ContinuousClock()
+                let end = clock.now.advanced(by: .seconds(60))
+                var first: String?
+                while first == nil, clock.now < end {
+                    first = try await consumer.poll(maxMessages: 1, timeout: .milliseconds(200)).first
+                        .map { (try? JSONValue.parse($0.value))?.objectValue?["id"]?.stringValue ?? "not an event" }
+                }
+                await consumer.close()
+                return first
+            }
+            #expect(first == "after")
+        }
+    }
+
     /// The door overlaps polling, preparing and storing of consecutive batches (500 records in
     /// the test stack); the records of one partition must still be stored in the order sent.
     @Test func recordsOfOnePartitionAreStoredInTheOrderSentAcrossOverlappingBatches() async throws {
