@@ -71,9 +71,12 @@ struct KafkaDoorTests {
         }
     }
 
-    /// Each stored batch's offsets are committed (the last one when the door goes quiet or
-    /// stops), so the group's next consumer starts after the stored records instead of reading
-    /// them all again (the group reads from the earliest offset when nothing is committed).
+    /// Each stored batch's offsets are committed, so the group's next consumer starts after the
+    /// stored records instead of reading them all again (the group reads from the earliest offset
+    /// when nothing is committed). The door is stopped only after a last record sent behind them
+    /// is stored: a door stopped the moment a batch becomes visible may not yet have seen its
+    /// append succeed, and then rightly leaves that batch uncommitted (it comes again and is
+    /// answered as duplicates); the last record may come again for that reason, nothing before it.
     @Test func theGroupsNextConsumerStartsAfterTheStoredRecords() async throws {
         try await IntakeTestStack.with { stack in
             try await stack.createTopics()
@@ -85,6 +88,9 @@ struct KafkaDoorTests {
                         topic: stack.topics.ingest, key: key, value: event.setting(["id"], to: .string("stored-\(n)")).encoded()))
                 }
                 try await eventually("all are stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 1_200 }
+                try await producer.send(KafkaOutgoingMessage(
+                    topic: stack.topics.ingest, key: key, value: event.setting(["id"], to: .string("last")).encoded()))
+                try await eventually("the last is stored") { try await stack.count("SELECT count(*) FROM {schema}.events") == 1_201 }
             }
             let producer = try stack.producer()
             let first = try await withThrowingTaskGroup(of: Void.self) { group -> String? in
@@ -103,7 +109,7 @@ struct KafkaDoorTests {
                 await consumer.close()
                 return first
             }
-            #expect(first == "after")
+            #expect(first == "last" || first == "after", "the group's next consumer began at \(first ?? "nothing")")
         }
     }
 
