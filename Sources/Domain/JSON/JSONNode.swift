@@ -91,7 +91,9 @@ public struct JSONNode: Sendable {
     var memberCount: Int {
         switch storage {
         case .tape(let document, let i):
-            guard document.nodes[i].kind == .object else { return 0 }
+            let node = document.nodes[i]
+            guard node.kind == .object else { return 0 }
+            guard node.flag else { return Int(node.length) }  // no name repeats: as written
             var count = 0
             forEachMember { _, _ in count += 1 }
             return count
