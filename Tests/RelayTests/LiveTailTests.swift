@@ -30,7 +30,7 @@ struct LiveTailTests {
                 let last = try await stack.lastOutboxPosition()
                 #expect(try await eventually { try await stack.outbox.progress() == last })
             }
-            let expected = try await stack.outbox.read(after: 0, limit: 1_000)
+            let expected = try await stack.outbox.read(after: 0, limit: 1_000).messages
             #expect(expected.count == 400)
             let records = try await stack.readAll(atLeast: 400)
             #expect(records.count == 400)

@@ -19,7 +19,7 @@ struct OutboxRelayTests {
                 BatchedEvent(stream: "case-1", event: Fixture.event(topic: "onewindow.case")),
             ])
             _ = try await stack.events.appendBatch(Fixture.interleaved(count: 12, subjects: people))
-            let expected = try await stack.outbox.read(after: 0, limit: 1_000)
+            let expected = try await stack.outbox.read(after: 0, limit: 1_000).messages
             #expect(expected.count == 45)
 
             try await stack.relayEverything(stack.relayConfiguration(batchSize: 7))
@@ -43,6 +43,19 @@ struct OutboxRelayTests {
                 #expect(records.filter { $0.keyString == key }.compactMap(\.position) == messages.map(\.position),
                         "order of \(key)")
             }
+        }
+    }
+
+    /// Events appended without a topic are passed over: nothing is published for them, and the
+    /// mark moves past them, so the relay does not read them again and again.
+    @Test func eventsWithoutATopicArePassedOverAndMarked() async throws {
+        try await RelayTestStack.with { stack in
+            _ = try await stack.events.appendBatch([BatchedEvent(stream: "person-a", event: Fixture.event(topic: "onewindow.person"))])
+            _ = try await stack.events.appendBatch((0..<5).map { _ in BatchedEvent(stream: "person-a", event: Fixture.event(topic: nil)) })
+            let last = try #require(try await stack.events.read(after: 0, limit: 100).last?.position)
+            let marked = try await stack.runRelay(stack.relayConfiguration(batchSize: 2)) { try await stack.outbox.progress() == last }
+            #expect(marked, "the mark stopped before the events without a topic")
+            #expect(try await stack.readAll(atLeast: 1).count == 1)
         }
     }
 
@@ -70,7 +83,7 @@ struct OutboxRelayTests {
             #expect(envelope["traceparent"] as? String == "00-ab-cd-01")
             #expect(envelope["Bad-Name"] == nil && envelope["nested"] == nil, "only valid extension attributes")
             #expect(envelope["streamversion"] as? Int == 1)
-            let stored = try #require(try await stack.outbox.read(after: 0, limit: 1).first)
+            let stored = try #require(try await stack.outbox.read(after: 0, limit: 1).messages.first)
             #expect(envelope["position"] as? Int == Int(stored.position))
             // `data` is the stored JSON, byte for byte.
             let text = String(decoding: record.value, as: UTF8.self)
@@ -83,7 +96,7 @@ struct OutboxRelayTests {
             let batchSize = 10
             let people = (1...4).map { "person-\($0)" }
             _ = try await stack.events.appendBatch(Fixture.interleaved(count: 50, subjects: people))
-            let expected = try await stack.outbox.read(after: 0, limit: 1_000)
+            let expected = try await stack.outbox.read(after: 0, limit: 1_000).messages
 
             // First run: the third batch is delivered, then the process "dies" before marking it.
             let batches = Counter()

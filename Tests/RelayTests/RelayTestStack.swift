@@ -132,7 +132,7 @@ struct RelayTestStack: Sendable {
 
     func lastOutboxPosition() async throws -> Int64 {
         let rows = try await client.query(
-            PostgresQuery(unsafeSQL: "SELECT coalesce(max(position), 0) FROM \(store.schema.rawValue).outbox"), logger: logger)
+            PostgresQuery(unsafeSQL: "SELECT coalesce(max(position), 0) FROM \(store.schema.rawValue).events WHERE topic IS NOT NULL"), logger: logger)
         for try await value in rows.decode(Int64.self) { return value }
         return 0
     }

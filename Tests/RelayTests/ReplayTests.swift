@@ -11,7 +11,7 @@ struct ReplayTests {
             _ = try await stack.events.appendBatch(Fixture.interleaved(count: 6, subjects: ["case-1"], topic: "onewindow.case"))
             try await stack.relayEverything(stack.relayConfiguration())
             let progress = try await stack.outbox.progress()
-            let expected = try await stack.outbox.read(after: 0, limit: 1_000)
+            let expected = try await stack.outbox.read(after: 0, limit: 1_000).messages
 
             // A new cluster, here: a new prefix.
             let fresh = TopicNaming(prefix: "relaytest-" + RelayTestStack.uniqueSuffix(10))
@@ -38,7 +38,7 @@ struct ReplayTests {
     @Test func replayFromAPositionThroughAnotherPublishesOnlyThatRange() async throws {
         try await RelayTestStack.with { stack in
             _ = try await stack.events.appendBatch(Fixture.interleaved(count: 20, subjects: ["person-a", "person-b"]))
-            let all = try await stack.outbox.read(after: 0, limit: 1_000)
+            let all = try await stack.outbox.read(after: 0, limit: 1_000).messages
             let report = try await stack.withProducer { producer in
                 try await Replayer(outbox: stack.outbox, producer: producer, topics: stack.topics, batchSize: 3,
                                    logger: stack.logger).replay(after: all[4].position, through: all[14].position)

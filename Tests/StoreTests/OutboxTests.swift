@@ -13,11 +13,32 @@ struct OutboxTests {
                 BatchedEvent(stream: "person-a", event: Fixture.event(id: "3", topic: nil)),
                 BatchedEvent(stream: "person-a", event: Fixture.event(id: "4", topic: "onewindow.person")),
             ])
-            let messages = try await stack.outbox.read(after: 0, limit: 100)
+            let messages = try await stack.outbox.read(after: 0, limit: 100).messages
             #expect(messages.map(\.event.id) == ["1", "2", "4"])
             #expect(messages.map(\.topic) == ["onewindow.person", "onewindow.case", "onewindow.person"])
             #expect(messages.map(\.key) == ["person-a", "case-b", "person-a"])
             #expect(zip(messages, messages.dropFirst()).allSatisfy { $0.position < $1.position })
+        }
+    }
+
+    /// Events appended without a topic are not messages, but a read reports how far it went,
+    /// so a relay marks past them instead of reading them again.
+    @Test func aReadReportsItsLastPositionAlsoWhenOnlyUnpublishedEventsFollow() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.appendBatch([
+                BatchedEvent(stream: "person-a", event: Fixture.event(id: "1", topic: "onewindow.person")),
+                BatchedEvent(stream: "person-a", event: Fixture.event(id: "2", topic: nil)),
+                BatchedEvent(stream: "person-a", event: Fixture.event(id: "3", topic: nil)),
+            ])
+            let positions = try await stack.events.read(after: 0, limit: 10).map(\.position)
+            let first = try await stack.outbox.read(after: 0, limit: 2)
+            #expect(first.messages.map(\.event.id) == ["1"])
+            #expect(first.lastPosition == positions[1])
+            let rest = try await stack.outbox.read(after: positions[1], limit: 10)
+            #expect(rest.messages.isEmpty)
+            #expect(rest.lastPosition == positions[2])
+            let none = try await stack.outbox.read(after: positions[2], limit: 10)
+            #expect(none.messages.isEmpty && none.lastPosition == nil)
         }
     }
 
@@ -26,7 +47,7 @@ struct OutboxTests {
             _ = try await stack.events.appendBatch((1...5).map { BatchedEvent(stream: "s", event: Fixture.event(id: "\($0)")) })
             #expect(try await stack.outbox.progress() == 0)
 
-            let firstTwo = try await stack.outbox.read(after: try await stack.outbox.progress(), limit: 2)
+            let firstTwo = try await stack.outbox.read(after: try await stack.outbox.progress(), limit: 2).messages
             #expect(firstTwo.map(\.event.id) == ["1", "2"])
             try await stack.outbox.markRelayed(upTo: firstTwo[1].position)
             #expect(try await stack.outbox.progress() == firstTwo[1].position)
@@ -35,7 +56,7 @@ struct OutboxTests {
             try await stack.outbox.markRelayed(upTo: firstTwo[0].position)
             #expect(try await stack.outbox.progress() == firstTwo[1].position)
 
-            let rest = try await stack.outbox.read(after: try await stack.outbox.progress(), limit: 100)
+            let rest = try await stack.outbox.read(after: try await stack.outbox.progress(), limit: 100).messages
             #expect(rest.map(\.event.id) == ["3", "4", "5"])
             // Each relay has its own mark.
             #expect(try await stack.outbox.progress(of: "replay") == 0)
@@ -50,10 +71,8 @@ struct OutboxTests {
     @Test func readingTheTailVisitsOnlyTheTailEvenWithStatisticsOfASmallTable() async throws {
         try await TestStack.withStore { stack in
             try await stack.execute("ALTER TABLE {schema}.events SET (autovacuum_enabled = false)")
-            try await stack.execute("ALTER TABLE {schema}.outbox SET (autovacuum_enabled = false)")
             _ = try await stack.events.appendBatch((1...20).map { BatchedEvent(stream: "s\($0)", event: Fixture.event()) })
             try await stack.execute("ANALYZE {schema}.events")
-            try await stack.execute("ANALYZE {schema}.outbox")
             for batch in 0..<20 {
                 _ = try await stack.events.appendBatch((0..<1_000).map {
                     BatchedEvent(stream: "s\(batch * 1_000 + $0)", event: Fixture.event())
@@ -62,10 +81,9 @@ struct OutboxTests {
             let last = try await stack.count("SELECT max(position) FROM {schema}.events")
             try await Self.expectReadVisitsAboutItsRows(stack, after: last - 50)
             try await stack.execute("ANALYZE {schema}.events")
-            try await stack.execute("ANALYZE {schema}.outbox")
             try await Self.expectReadVisitsAboutItsRows(stack, after: last - 50)
             try await Self.expectReadVisitsAboutItsRows(stack, after: 10_000)
-            #expect(try await stack.outbox.read(after: last - 50, limit: 101).count == 50)
+            #expect(try await stack.outbox.read(after: last - 50, limit: 101).messages.count == 50)
         }
     }
 
@@ -78,7 +96,6 @@ struct OutboxTests {
             as? [String: Any])
         let visited = rowsVisited(root)
         #expect(visited["events", default: 0] <= 202, "events rows visited: \(visited); plan: \(plan)")
-        #expect(visited["outbox", default: 0] <= 202, "outbox rows visited: \(visited); plan: \(plan)")
     }
 
     /// Rows each table's scans produced or filtered away, over all loops, by table name.

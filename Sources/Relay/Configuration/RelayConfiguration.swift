@@ -6,9 +6,9 @@ public struct RelayConfiguration: Sendable {
     /// The progress mark's name in `relay_progress`. Default `relay`; a second relay with
     /// another name (e.g. to a second cluster) keeps its own mark.
     public var name: String
-    /// Outbox messages read and published per batch. Default 5,000; at most 9,999 (one more
-    /// row is read, and the store's default read limit is 10,000 — keep
-    /// `StoreConfiguration.maximumReadLimit` above the batch size).
+    /// Events read (and those with a topic published) per batch. Default 5,000; at most 9,999
+    /// (the store's default read limit is 10,000 — keep `StoreConfiguration.maximumReadLimit`
+    /// at or above the batch size).
     public var batchSize: Int
     /// The longest wait before looking again when the outbox is empty. The relay looks at once
     /// when the store notifies an append (migration 7), so this is only the safety net for a

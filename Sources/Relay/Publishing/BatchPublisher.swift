@@ -55,18 +55,3 @@ struct BatchPublisher<Reports: AsyncIteratorProtocol> where Reports.Element == K
         if let firstFailure { throw RelayError.deliveryFailed(failed: failed, of: messages.count, first: firstFailure) }
     }
 }
-
-extension Array where Element == OutboxMessage {
-    /// The batch to publish from a read of up to `batchSize + 1` rows: at most `batchSize`
-    /// rows, and never only some of the rows of a position (a position may have a row per
-    /// topic), so that a mark never covers a position half published. The extra row read
-    /// tells whether the last position continues past the batch.
-    func batch(of batchSize: Int) -> ArraySlice<OutboxMessage> {
-        guard count > batchSize else { return self[...] }
-        let cut = self[batchSize - 1].position
-        guard self[batchSize].position == cut, let end = self[..<batchSize].lastIndex(where: { $0.position != cut }) else {
-            return self[..<batchSize]  // the cut falls between positions, or one position fills the batch
-        }
-        return self[...end]
-    }
-}

@@ -101,15 +101,15 @@ public struct OutboxRelay: Service {
     private func relayBatch<Reports>(
         after position: Int64, publisher: inout BatchPublisher<Reports>
     ) async throws -> Step {
-        let read = try await outbox.read(after: position, limit: configuration.batchSize + 1)
-        let batch = Array(read.batch(of: configuration.batchSize))
-        guard let last = batch.last?.position else { return .empty }
-        try await publisher.publish(batch)
+        let read = try await outbox.read(after: position, limit: configuration.batchSize)
+        guard let last = read.lastPosition else { return .empty }
+        // Events appended without a topic are passed over, and the mark moves past them too.
+        if !read.messages.isEmpty { try await publisher.publish(read.messages) }
         if let beforeMark = configuration.beforeMark {
             do { try await beforeMark(last) } catch { throw InjectedFault(underlying: error) }
         }
         try await outbox.markRelayed(upTo: last, relay: configuration.name)
-        return .relayed(count: batch.count, last: last)
+        return .relayed(count: read.messages.count, last: last)
     }
 
     private func backoff(attempt: Int) -> Duration {

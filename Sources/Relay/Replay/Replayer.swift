@@ -3,7 +3,7 @@ import Logging
 import Store
 
 /// Re-publishes events from the store to the canonical topics — `onewindow replay`, for a new
-/// or lost cluster. It reads the outbox (which keeps every published event with its topic and
+/// or lost cluster. It reads the outbox (every event appended with a topic; its stream is the
 /// key) from a position, in order, batch by batch, and waits for every delivery before the
 /// next batch, producing the same records the relay produces. It does not touch the relay's
 /// progress mark.
@@ -28,13 +28,14 @@ public struct Replayer: Sendable {
 
     /// What a replay did.
     public struct Report: Sendable, Equatable {
-        /// Records published (one per outbox row).
+        /// Records published (one per event with a topic).
         public var published: Int
         /// Records per topic name.
         public var perTopic: [String: Int]
         /// Batches sent.
         public var batches: Int
-        /// The last position published; the `after` given when nothing was.
+        /// The last position replayed through (events without a topic are passed over); the
+        /// `after` given when nothing followed it.
         public var lastPosition: Int64
     }
 
@@ -48,13 +49,19 @@ public struct Replayer: Sendable {
         logger.info("replay started", metadata: ["after": "\(position)", "prefix": "\(topics.prefix)"])
         while true {
             do {
-                let read = try await outbox.read(after: report.lastPosition, limit: batchSize + 1)
-                var batch = Array(read.batch(of: batchSize))
-                if let through { batch.removeAll { $0.position > through } }
-                guard let last = batch.last?.position else { break }
-                try await publisher.publish(batch)
+                let read = try await outbox.read(after: report.lastPosition, limit: batchSize)
+                guard var last = read.lastPosition else { break }
+                var batch = read.messages
+                if let through {
+                    batch.removeAll { $0.position > through }
+                    last = min(last, through)
+                }
+                guard last > report.lastPosition else { break }
+                if !batch.isEmpty {
+                    try await publisher.publish(batch)
+                    report.batches += 1
+                }
                 report.published += batch.count
-                report.batches += 1
                 report.lastPosition = last
                 for message in batch { report.perTopic[topics.publishedTopic(forRecorded: message.topic), default: 0] += 1 }
                 logger.debug("replayed", metadata: ["count": "\(batch.count)", "upTo": "\(last)"])

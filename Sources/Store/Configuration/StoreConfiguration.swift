@@ -2,7 +2,7 @@
 public struct StoreConfiguration: Sendable {
     /// The schema holding the store's tables; `store` in production, a private one per test.
     public var schema: SchemaName
-    /// The most events one `read` or `readOutbox` call returns, whatever the caller asks for.
+    /// The most events one `EventStore.read` or `Outbox.read` call returns, whatever the caller asks for.
     public var maximumReadLimit: Int
 
     /// - Parameters:

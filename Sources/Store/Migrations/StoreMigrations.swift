@@ -208,5 +208,61 @@ public enum StoreMigrations {
             $$
             """,
         ]),
+        // The outbox was a second table beside the events: a row (position, topic, key) written
+        // by the same statement as each event, never pruned. Every append paid a second heap row
+        // and index entry for it, and every relay read joined it back to the events row by row.
+        // The events row now says itself where it goes: `topic` (null: not published; the key
+        // is the stream). The events table is read by the relay in position order, under the
+        // same append lock and so with the same gap-free guarantee. An event with more than one
+        // outbox row cannot be carried over; the migration stops on it rather than lose one.
+        Migration(version: 8, name: "the outbox becomes the events' topic column", statements: [
+            "ALTER TABLE {schema}.events ADD COLUMN topic text",
+            """
+            DO $check$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM {schema}.outbox GROUP BY position HAVING count(*) > 1) THEN
+                    RAISE EXCEPTION 'an event has more than one outbox row; the events'' topic column can hold one';
+                END IF;
+            END
+            $check$
+            """,
+            "UPDATE {schema}.events e SET topic = o.topic FROM {schema}.outbox o WHERE o.position = e.position",
+            "DROP TABLE {schema}.outbox",
+            """
+            CREATE OR REPLACE FUNCTION {schema}.append_batch(
+                streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
+                actors text[], regions text[], data json[], metadata json[], topics text[])
+            RETURNS TABLE ("position" bigint, stream_version bigint, source text, event_id text)
+            LANGUAGE plpgsql VOLATILE AS $function$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext('{schema}'));
+                -- See migration 5 for the shape of this statement (narrow rows for numbering,
+                -- the OFFSET 0 fence on the duplicate check).
+                RETURN QUERY EXECUTE $query$
+                    WITH input AS (
+                        SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                            WITH ORDINALITY AS i(stream, event_id, source, type, time, actor, region, data, metadata, topic, ord)
+                    ), fresh AS (
+                        SELECT i.ord, i.stream, row_number() OVER (PARTITION BY i.stream ORDER BY i.ord) AS n
+                        FROM input i
+                        WHERE NOT EXISTS (SELECT 1 FROM {schema}.events e
+                                          WHERE e.source = i.source AND e.event_id = i.event_id OFFSET 0)
+                    ), versioned AS (
+                        SELECT f.ord, f.n + coalesce((SELECT max(e.stream_version) FROM {schema}.events e
+                                                      WHERE e.stream = f.stream), 0) AS stream_version
+                        FROM fresh f
+                    )
+                    INSERT INTO {schema}.events
+                        (stream, stream_version, type, time, actor, region, source, event_id, data, metadata, topic)
+                    SELECT i.stream, v.stream_version, i.type, i.time, i.actor, nullif(i.region, ''),
+                           i.source, i.event_id, i.data, i.metadata, nullif(i.topic, '')
+                    FROM versioned v JOIN input i ON i.ord = v.ord
+                    ORDER BY v.ord
+                    RETURNING position, stream_version, source, event_id
+                $query$ USING streams, event_ids, sources, types, times, actors, regions, data, metadata, topics;
+            END
+            $function$
+            """,
+        ]),
     ]
 }

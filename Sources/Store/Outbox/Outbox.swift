@@ -16,8 +16,20 @@ public struct OutboxMessage: Sendable, Equatable {
     }
 }
 
+/// One read of the outbox.
+public struct OutboxRead: Sendable {
+    /// The events read that have a topic, in position order.
+    public var messages: [OutboxMessage]
+    /// The last position read, with a topic or without; `nil` when no event follows the
+    /// position read after. A relay that published the messages may mark up to here.
+    public var lastPosition: Int64?
+}
+
 /// The transactional outbox, read by the relay: messages in position order, gap-free, and a
 /// progress mark per relay that moves only forward and only after delivery was confirmed.
+///
+/// An event is in the outbox when it was appended with a topic: the events row itself records
+/// where it goes (migration 8; a separate outbox table cost a second row per event).
 public struct Outbox: Sendable {
     let client: PostgresClient
     let configuration: StoreConfiguration
@@ -29,26 +41,28 @@ public struct Outbox: Sendable {
         self.logger = logger
     }
 
-    /// Up to `limit` messages after `position`, in position order. Outbox rows are written in
-    /// the same statement as their events, under the append lock, so the same gap-free
-    /// guarantee holds (see ``AppendLock``).
+    /// The events after `position`, up to `limit` of them, in position order, and the messages
+    /// among them to publish (those appended with a topic). The append lock makes positions
+    /// commit in order, so what this reads never skips one that commits later (see
+    /// ``AppendLock``).
     ///
-    /// The outbox rows are limited first, then each one's event is fetched by its position
-    /// (one primary-key probe per row, whatever the statistics say). Left to choose, a planner
-    /// with the statistics of a small table (one that just grew: a burst, an import) walked the
-    /// events from position 1 with a merge join, or scanned the whole tail once per row.
-    public func read(after position: Int64, limit: Int) async throws(StoreError) -> [OutboxMessage] {
+    /// The read walks the events' primary key from `position` on: it visits the rows it returns
+    /// and no others, whatever the statistics say (a test holds it to that with the statistics
+    /// of a small table that just grew).
+    public func read(after position: Int64, limit: Int) async throws(StoreError) -> OutboxRead {
         let rows = try await client.collect(Self.readQuery(schema: configuration.schema, after: position,
                                                            limit: min(max(1, limit), configuration.maximumReadLimit)),
                                             logger: logger)
         do {
-            return try rows.map { row in
-                let cells = row.makeRandomAccess()
-                let topic = try cells[0].decode(String.self)
-                let key = try cells[1].decode(String.self)
-                let eventRow = try RecordedEvent(row: row, skipping: 2)
-                return OutboxMessage(topic: topic, key: key, event: eventRow)
+            var read = OutboxRead(messages: [], lastPosition: nil)
+            read.messages.reserveCapacity(rows.count)
+            for row in rows {
+                let event = try RecordedEvent(row: row, skipping: 1)
+                read.lastPosition = event.position
+                guard let topic = try row.makeRandomAccess()[0].decode(String?.self) else { continue }
+                read.messages.append(OutboxMessage(topic: topic, key: event.stream, event: event))
             }
+            return read
         } catch {
             throw StoreError.wrap(error)
         }
@@ -56,14 +70,11 @@ public struct Outbox: Sendable {
 
     /// The statement of ``read(after:limit:)`` (its plan is checked by the tests).
     package static func readQuery(schema: SchemaName, after position: Int64, limit: Int) -> PostgresQuery {
-        let s = schema.rawValue
-        return """
-            SELECT o.topic, o.key, \(unescaped: RecordedEvent.columns)
-            FROM (SELECT position, topic, key FROM \(unescaped: s).outbox
-                  WHERE position > \(position) ORDER BY position, topic LIMIT \(limit)) o
-            CROSS JOIN LATERAL (SELECT * FROM \(unescaped: s).events x WHERE x.position = o.position OFFSET 0) e
-            ORDER BY o.position, o.topic
-            """
+        """
+        SELECT e.topic, \(unescaped: RecordedEvent.columns)
+        FROM \(unescaped: schema.rawValue).events e
+        WHERE e.position > \(position) ORDER BY e.position LIMIT \(limit)
+        """
     }
 
     /// Notifications of appends to this store, to wait on when the outbox is empty.
