@@ -58,18 +58,35 @@ public struct PersonKeyStore: Sendable {
         let ids = ordered.map(\.value.id)
         let keys = ordered.map { ByteBuffer(bytes: $0.value.wrappedKey) }
         let s = configuration.schema.rawValue
-        // ON CONFLICT DO NOTHING waits for a concurrent insert of the same hash to finish, so
-        // once this statement has returned that row is committed, and the SELECT below (a new
-        // snapshot under READ COMMITTED) sees it. Inserted in hash order, so that concurrent
-        // batches lock index entries in the same order. PostgreSQL sorts them: the same sort in
-        // Swift cost ≈ 1 % of the intake's CPU.
-        let created = try await client.collect("""
-            INSERT INTO \(unescaped: s).people (blind_hash, person_id, wrapped_key)
-            SELECT * FROM unnest(\(hashes)::bytea[], \(ids)::uuid[], \(keys)::bytea[]) AS i(blind_hash, person_id, wrapped_key)
+        // Inserted in hash order, so that concurrent batches lock index entries in the same
+        // order. PostgreSQL sorts them: the same sort in Swift cost ≈ 1 % of the intake's CPU.
+        //
+        // First a plain INSERT: the caller looked the hashes up just before, so they are almost
+        // always new, and ON CONFLICT's speculative insertion cost ≈ 20 % more per row (1,000
+        // people into 300,000: 11.2–13.9 against 9.4–11.4 ms). A hash a concurrent caller
+        // indexed meanwhile makes it fail as a whole (unique violation, nothing written), and
+        // the statement below runs instead. Its ON CONFLICT DO NOTHING waits for a concurrent
+        // insert of the same hash to finish, so once it has returned that row is committed, and
+        // the SELECT further down (a new snapshot under READ COMMITTED) sees it.
+        let insert = """
+            INSERT INTO \(s).people (blind_hash, person_id, wrapped_key)
+            SELECT * FROM unnest($1::bytea[], $2::uuid[], $3::bytea[]) AS i(blind_hash, person_id, wrapped_key)
             ORDER BY blind_hash
-            ON CONFLICT (blind_hash) DO NOTHING
-            RETURNING blind_hash, person_id
-            """, logger: logger)
+            """
+        func statement(_ sql: String) -> PostgresQuery {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(hashes)
+            bindings.append(ids)
+            bindings.append(keys)
+            return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        }
+        let created: [PostgresRow]
+        do {
+            created = try await client.collect(statement(insert + " RETURNING blind_hash, person_id"), logger: logger)
+        } catch where error.sqlState == "23505" {
+            created = try await client.collect(
+                statement(insert + " ON CONFLICT (blind_hash) DO NOTHING RETURNING blind_hash, person_id"), logger: logger)
+        }
         var resolved: [Data: ResolvedPerson] = [:]
         do {
             for row in created {
