@@ -8,7 +8,7 @@ import PostgresNIO
 enum EventInsert {
     /// Takes the append lock (a no-op when the transaction holds it already), inserts the
     /// events that are not stored yet (by `(source, id)`; the caller passes each key at most
-    /// once), numbers each after its stream's current version, writes their outbox rows, and
+    /// once), numbers each after its stream's current version, records each one's topic (the outbox), and
     /// returns what was written by key. Outside a transaction the call commits by itself.
     static func insert(_ events: [BatchedEvent], schema: SchemaName) -> PostgresQuery {
         let streams = events.map(\.stream)

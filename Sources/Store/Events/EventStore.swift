@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// The system of record: appends events with optimistic concurrency and idempotency, writing
-/// their outbox rows in the same transaction, and reads them back gap-free by position.
+/// their outbox entries (each event's topic) in the same transaction, and reads them back gap-free by position.
 ///
 /// The caller owns the `PostgresClient` and runs it (as a service in a `ServiceGroup`, or in a
 /// task); this value only borrows connections from it.

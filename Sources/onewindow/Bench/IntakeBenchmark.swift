@@ -262,7 +262,7 @@ struct IntakeBenchmark {
     }
 
     /// Waits until the relay has published `count` more messages than `before` (every bench
-    /// event is one outbox row), watching the relay's observer rather than polling PostgreSQL
+    /// event has a topic), watching the relay's observer rather than polling PostgreSQL
     /// (a poll would take CPU from what is measured); then checks, outside the timing, that the
     /// events (those whose id starts with `prefix`, or all) are all stored.
     private func waitUntilRelayed(count: Int, before: Int, prefix: String?, client: PostgresClient, schema: SchemaName,
