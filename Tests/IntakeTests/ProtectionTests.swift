@@ -77,6 +77,25 @@ struct ProtectionTests {
         #expect(typedTree.encoded() == typed, "compact, keys sorted")
     }
 
+    /// Sealed strings of every length open back: the base64 is written by OpenSSL into a
+    /// temporary buffer, and its padding depends on the length modulo 3 (and long strings do
+    /// not fit the stack).
+    @Test func sealedStringsOfEveryLengthOpenBack() throws {
+        let key = Self.protection.newPersonKey()
+        let texts = (0..<64).map { String(repeating: "a", count: $0) } + (1..<12).map { String(repeating: "张", count: $0) + "x" }
+            + [String(repeating: "长文本", count: 3_000)]
+        for text in texts {
+            let data = JSONValue.object(["name": .string(text)])
+            let bytes = try PersonalFields.protectedJSON(data, with: key)
+            let written = try JSONValue.parse(bytes)
+            let sealed = try #require(written["name"]?.stringValue)
+            let base64 = String(sealed.dropFirst("enc:v1:".count))
+            #expect(base64.count % 4 == 0 && !base64.contains("\n"))
+            #expect(Data(base64Encoded: base64)?.count == 12 + text.utf8.count + 16)
+            #expect(try PersonalFields.reveal(written, with: key) == data, "length \(text.utf8.count)")
+        }
+    }
+
     /// `value` with every sealed string replaced by one marker (nonces differ between seals).
     static func masked(_ value: JSONValue) -> JSONValue {
         switch value {

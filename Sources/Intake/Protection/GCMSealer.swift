@@ -39,14 +39,19 @@ final class GCMSealer {
     deinit { EVP_CIPHER_CTX_free(context) }
 
     /// Appends base64(nonce ‖ ciphertext ‖ tag) of `text`, sealed under a fresh nonce from the pool.
+    ///
+    /// The sealed bytes and their base64 (OpenSSL's `EVP_EncodeBlock`: standard alphabet, padded,
+    /// no line breaks) are written to one temporary buffer, on the stack for the short strings
+    /// personal fields are: a `Data` for the sealed bytes and another for their base64 cost two
+    /// allocations and copies per string.
     func appendSealed(_ text: String, to out: inout [UInt8]) throws(DataProtectionError) {
         var text = text
         let count = text.utf8.count
-        var combined = Data(count: 12 + count + 16)
-        let sealed = combined.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Bool in
-            let bytes = buffer.bindMemory(to: UInt8.self)
-            let nonce = bytes.baseAddress!
-            RandomPool.shared.fillNonce(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<12]))
+        let sealedCount = 12 + count + 16
+        let encodedCount = (sealedCount + 2) / 3 * 4
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sealedCount + encodedCount + 1) { buffer -> Bool in
+            let nonce = buffer.baseAddress!
+            RandomPool.shared.fillNonce(UnsafeMutableRawBufferPointer(start: nonce, count: 12))
             guard EVP_EncryptInit_ex2(context, nil, nil, nonce, nil) == 1 else { return false }
             let ciphertext = nonce + 12
             var written: Int32 = 0
@@ -57,10 +62,14 @@ final class GCMSealer {
                 guard updated == 1, written == count else { return false }
             }
             var tail: Int32 = 0
-            guard EVP_EncryptFinal_ex(context, ciphertext + count, &tail) == 1, tail == 0 else { return false }
-            return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, ciphertext + count) == 1
+            guard EVP_EncryptFinal_ex(context, ciphertext + count, &tail) == 1, tail == 0,
+                  EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, ciphertext + count) == 1
+            else { return false }
+            let encoded = nonce + sealedCount  // EVP_EncodeBlock also writes a NUL after the text
+            guard EVP_EncodeBlock(encoded, nonce, Int32(sealedCount)) == encodedCount else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(start: encoded, count: encodedCount))
+            return true
         }
-        guard sealed else { throw .sealFailed }
-        out.append(contentsOf: combined.base64EncodedData())
+        guard done else { throw .sealFailed }
     }
 }
