@@ -51,10 +51,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
-        // PostgreSQL adapter: event store, outbox, migrations, keys.
+        // PostgreSQL adapter: event store, outbox, migrations, keys. Domain only for its JSON
+        // parser: the store checks that payloads are JSON before it appends them.
         .target(
             name: "Store",
             dependencies: [
+                "Domain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
