@@ -51,12 +51,10 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
-        // PostgreSQL adapter: event store, outbox, migrations, keys. Domain only for its JSON
-        // parser: the store checks that payloads are JSON before it appends them.
+        // PostgreSQL adapter: event store, outbox, migrations, keys.
         .target(
             name: "Store",
             dependencies: [
-                "Domain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

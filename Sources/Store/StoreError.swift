@@ -16,9 +16,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case partialDuplicate(stream: String)
     /// Two events of one append share `(source, id)`.
     case repeatedEventInAppend
-    /// An event's `data` is not one JSON value, or its `metadata` not one JSON object (UTF-8);
-    /// nothing of the append was written.
-    case notJSON(member: String)
     /// A migration failed; it was rolled back and later ones were not tried.
     case migrationFailed(schema: String, version: Int, underlying: any Error)
     /// Registered migrations of one schema are not strictly increasing from 1.
@@ -33,8 +30,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .versionConflict: "stream is not at the expected version"
         case .partialDuplicate: "some events of the append are already stored"
         case .repeatedEventInAppend: "an append holds the same (source, id) twice"
-        case .notJSON(let member):
-            member == "metadata" ? "an event's metadata is not a JSON object" : "an event's \(member) is not JSON"
         case .migrationFailed(let schema, let version, let underlying):
             "migration \(version) of schema \(schema) failed: \(Self.cause(underlying))"
         case .invalidMigrationOrder(let schema): "migrations of schema \(schema) must be numbered 1, 2, 3, …"

@@ -41,38 +41,21 @@ struct AppendTests {
         }
     }
 
-    /// The store refuses a payload that is not JSON (or not UTF-8), and metadata that is not
-    /// a JSON object, before anything is sent: the whole batch is refused.
+    /// The store binds payloads as bytes; PostgreSQL is what refuses one that is not JSON
+    /// (or not UTF-8), and then the whole batch is refused.
     @Test(arguments: [Data("{\"n\":".utf8), Data([0x7B, 0x22, 0x6E, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D])])
     func aPayloadThatIsNotJSONIsRefusedAndNothingOfItsBatchIsWritten(data: Data) async throws {
         try await TestStack.withStore { stack in
             var broken = Fixture.event(id: "broken")
             broken.data = data
             let batch = [Fixture.event(id: "fine"), broken].map { BatchedEvent(stream: "case-1", event: $0) }
-            let error = await #expect(throws: StoreError.self) { _ = try await stack.events.appendBatch(batch) }
-            #expect(error?.description == StoreError.notJSON(member: "data").description)
+            var refused = false
+            do { _ = try await stack.events.appendBatch(batch) } catch { refused = true }
+            #expect(refused)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 0)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events WHERE topic IS NOT NULL") == 0)
             let fine = try await stack.events.appendBatch([batch[0]])
             #expect(fine.count == 1)
-        }
-    }
-
-    /// Metadata must be one JSON object; a stream append is checked like a batch.
-    @Test(arguments: ["[]", "\"text\"", "{\"a\":"])
-    func metadataThatIsNotAJSONObjectIsRefused(text: String) async throws {
-        try await TestStack.withStore { stack in
-            var broken = Fixture.event(id: "broken")
-            broken.metadata = Data(text.utf8)
-            var refusal: StoreError?
-            do {
-                _ = try await stack.events.append(stream: "case-1", expectedVersion: .any, events: [Fixture.event(id: "fine"), broken])
-            } catch {
-                refusal = error as? StoreError
-            }
-            #expect(refusal?.description == StoreError.notJSON(member: "metadata").description)
-            let stored = try await stack.count("SELECT count(*) FROM {schema}.events")
-            #expect(stored == 0)
         }
     }
 

@@ -10,9 +10,7 @@ enum EventInsert {
     /// events that are not stored yet (by `(source, id)`; the caller passes each key at most
     /// once), numbers each after its stream's current version, records each one's topic (the outbox), and
     /// returns what was written by key. Outside a transaction the call commits by itself.
-    /// - Throws: ``StoreError/notJSON(member:)`` before anything is sent, when an event's
-    ///   `data` is not JSON or its `metadata` not a JSON object.
-    static func insert(_ events: [BatchedEvent], schema: SchemaName) throws(StoreError) -> PostgresQuery {
+    static func insert(_ events: [BatchedEvent], schema: SchemaName) -> PostgresQuery {
         let streams = events.map(\.stream)
         let ids = events.map(\.event.id)
         let sources = events.map(\.event.source)
@@ -20,20 +18,14 @@ enum EventInsert {
         let times = events.map(\.event.time)
         let actors = events.map(\.event.actor)
         let regions = events.map { $0.event.region ?? "" }
-        var data: [JSONText] = []
-        var metadata: [JSONText] = []
-        data.reserveCapacity(events.count)
-        metadata.reserveCapacity(events.count)
-        for item in events {
-            data.append(try JSONText(checking: item.event.data, member: "data"))
-            metadata.append(try JSONText(checking: item.event.metadata, member: "metadata", object: true))
-        }
+        let data = events.map { JSONText(bytes: $0.event.data) }
+        let metadata = events.map { JSONText(bytes: $0.event.metadata) }
         let topics = events.map { $0.event.topic ?? "" }
         return """
             SELECT position, stream_version, source, event_id
             FROM \(unescaped: schema.rawValue).append_batch(
                 \(streams)::text[], \(ids)::text[], \(sources)::text[], \(types)::text[], \(times)::timestamptz[],
-                \(actors)::text[], \(regions)::text[], \(data)::text[], \(metadata)::text[], \(topics)::text[])
+                \(actors)::text[], \(regions)::text[], \(data)::json[], \(metadata)::json[], \(topics)::text[])
             """
     }
 

@@ -25,8 +25,7 @@ public struct EventStore: Sendable {
     /// ``AppendResult/duplicate`` and nothing changes (a retried command lands here rather
     /// than on a version conflict). Throws ``StoreError/versionConflict(stream:expected:actual:)``
     /// when the stream has moved, ``StoreError/partialDuplicate(stream:)`` when only some events
-    /// are stored, ``StoreError/notJSON(member:)`` when a payload is not JSON; in each case
-    /// nothing is written.
+    /// are stored; in both cases nothing is written.
     public func append(
         stream: String, expectedVersion: ExpectedVersion, events: [NewEvent]
     ) async throws(StoreError) -> AppendResult {
@@ -36,7 +35,6 @@ public struct EventStore: Sendable {
         }
         let (schema, logger) = (schema, logger)
         let batch = events.map { BatchedEvent(stream: stream, event: $0) }
-        let insert = try EventInsert.insert(batch, schema: schema)
         return try await client.inTransaction(logger: logger) { connection in
             try await AppendLock.take(on: connection, schema: schema, logger: logger)
             let stored = try await EventInsert.countStored(batch, schema: schema, on: connection, logger: logger)
@@ -47,7 +45,7 @@ public struct EventStore: Sendable {
                 throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: current)
             }
             let appended = try EventInsert.appended(
-                try await connection.collect(insert, logger: logger))
+                try await connection.collect(EventInsert.insert(batch, schema: schema), logger: logger))
             return .appended(batch.compactMap { appended[EventKey(source: $0.event.source, id: $0.event.id)] })
         }
     }
@@ -62,7 +60,7 @@ public struct EventStore: Sendable {
         var sent = Set<EventKey>()  // a key repeated in the batch is sent once; its repeats are duplicates
         let distinct = events.filter { sent.insert(EventKey(source: $0.event.source, id: $0.event.id)).inserted }
         // One statement, its own transaction: the lock is taken and released inside it.
-        let rows = try await client.collect(try EventInsert.insert(distinct, schema: schema), logger: logger)
+        let rows = try await client.collect(EventInsert.insert(distinct, schema: schema), logger: logger)
         let appended: [EventKey: AppendedEvent]
         do { appended = try EventInsert.appended(rows) } catch { throw StoreError.wrap(error) }
         var answered = Set<EventKey>()

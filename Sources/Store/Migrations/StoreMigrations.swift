@@ -215,13 +215,7 @@ public enum StoreMigrations {
         // is the stream). The events table is read by the relay in position order, under the
         // same append lock and so with the same gap-free guarantee. An event with more than one
         // outbox row cannot be carried over; the migration stops on it rather than lose one.
-        //
-        // And `data` and `metadata` become `text`: as `json`, PostgreSQL parsed every payload on
-        // the way in (≈ 4.5 µs for 760 bytes, an eighth of its CPU per event); the store now
-        // checks them in Swift before the append (`JSONText`). `json` kept the text as written,
-        // so the conversion keeps every byte, and re-published events stay identical. Changing
-        // the type rewrites the table once, under an exclusive lock, as migration 4 did.
-        Migration(version: 8, name: "the outbox becomes the events' topic column; data and metadata as text", statements: [
+        Migration(version: 8, name: "the outbox becomes the events' topic column", statements: [
             "ALTER TABLE {schema}.events ADD COLUMN topic text",
             """
             DO $check$
@@ -234,20 +228,10 @@ public enum StoreMigrations {
             """,
             "UPDATE {schema}.events e SET topic = o.topic FROM {schema}.outbox o WHERE o.position = e.position",
             "DROP TABLE {schema}.outbox",
-            "ALTER TABLE {schema}.events ALTER COLUMN metadata DROP DEFAULT",
             """
-            ALTER TABLE {schema}.events
-                ALTER COLUMN data TYPE text USING data::text,
-                ALTER COLUMN metadata TYPE text USING metadata::text
-            """,
-            "ALTER TABLE {schema}.events ALTER COLUMN metadata SET DEFAULT '{}'",
-            """
-            DROP FUNCTION {schema}.append_batch(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[])
-            """,
-            """
-            CREATE FUNCTION {schema}.append_batch(
+            CREATE OR REPLACE FUNCTION {schema}.append_batch(
                 streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
-                actors text[], regions text[], data text[], metadata text[], topics text[])
+                actors text[], regions text[], data json[], metadata json[], topics text[])
             RETURNS TABLE ("position" bigint, stream_version bigint, source text, event_id text)
             LANGUAGE plpgsql VOLATILE AS $function$
             BEGIN
