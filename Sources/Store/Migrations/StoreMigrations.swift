@@ -215,6 +215,8 @@ public enum StoreMigrations {
         // is the stream). The events table is read by the relay in position order, under the
         // same append lock and so with the same gap-free guarantee. An event with more than one
         // outbox row cannot be carried over; the migration stops on it rather than lose one.
+        // Carrying the topics over updates every stored event once (one transaction; the table
+        // takes twice its space until vacuum reclaims the old row versions).
         Migration(version: 8, name: "the outbox becomes the events' topic column", statements: [
             "ALTER TABLE {schema}.events ADD COLUMN topic text",
             """
