@@ -35,7 +35,12 @@ public struct RecordedEvent: Sendable, Equatable {
 
     /// Decodes the ``columns`` found in `row` after its first `skipping` columns.
     init(row: PostgresRow, skipping offset: Int = 0) throws {
-        let cells = row.makeRandomAccess()
+        try self.init(cells: row.makeRandomAccess(), skipping: offset)
+    }
+
+    /// Decodes the ``columns`` found in `cells` after the first `skipping` (a caller that reads
+    /// those too makes the random-access row once).
+    init(cells: PostgresRandomAccessRow, skipping offset: Int = 0) throws {
         func cell<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T {
             try cells[offset + index].decode(T.self)
         }

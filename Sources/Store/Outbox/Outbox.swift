@@ -57,9 +57,10 @@ public struct Outbox: Sendable {
             var read = OutboxRead(messages: [], lastPosition: nil)
             read.messages.reserveCapacity(rows.count)
             for row in rows {
-                let event = try RecordedEvent(row: row, skipping: 1)
+                let cells = row.makeRandomAccess()
+                let event = try RecordedEvent(cells: cells, skipping: 1)
                 read.lastPosition = event.position
-                guard let topic = try row.makeRandomAccess()[0].decode(String?.self) else { continue }
+                guard let topic = try cells[0].decode(String?.self) else { continue }
                 read.messages.append(OutboxMessage(topic: topic, key: event.stream, event: event))
             }
             return read
