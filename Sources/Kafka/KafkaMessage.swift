@@ -1,15 +1,57 @@
 /// One header of a Kafka record. Values are raw bytes; `nil` is a header without value.
 public struct KafkaHeader: Sendable, Hashable {
     public var key: String
-    public var value: [UInt8]?
+    private var content: Content
+
+    /// A text value stays the `String` it was given until it is sent: a relayed record has a
+    /// dozen headers, and copying each into an array cost as many allocations per record.
+    private enum Content: Sendable {
+        case bytes([UInt8]?)
+        case text(String)
+    }
+
+    /// The value's bytes; `nil` for a header without value.
+    public var value: [UInt8]? {
+        get {
+            switch content {
+            case .bytes(let bytes): bytes
+            case .text(let text): Array(text.utf8)
+            }
+        }
+        set { content = .bytes(newValue) }
+    }
 
     public init(key: String, value: [UInt8]?) {
         self.key = key
-        self.value = value
+        self.content = .bytes(value)
     }
 
+    /// A header whose value is the UTF-8 of `string`.
     public init(key: String, string: String) {
-        self.init(key: key, value: Array(string.utf8))
+        self.key = key
+        self.content = .text(string)
+    }
+
+    /// Equal when key and value bytes are, however each was given.
+    public static func == (lhs: KafkaHeader, rhs: KafkaHeader) -> Bool {
+        lhs.key == rhs.key && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(value)
+    }
+
+    /// Calls `body` with the value's bytes (`nil` for a header without value), without copying
+    /// a text value.
+    func withValueBytes<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        switch content {
+        case .bytes(let bytes):
+            guard let bytes else { return body(nil) }
+            return bytes.withUnsafeBytes { body($0) }
+        case .text(var text):
+            return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
     }
 }
 

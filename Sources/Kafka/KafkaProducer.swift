@@ -188,10 +188,8 @@ final class StopFlag: Sendable {
 private func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer {
     let list = rd_kafka_headers_new(headers.count)!
     for header in headers {
-        if let value = header.value {
-            value.withUnsafeBytes { _ = rd_kafka_header_add(list, header.key, -1, $0.baseAddress, $0.count) }
-        } else {
-            _ = rd_kafka_header_add(list, header.key, -1, nil, 0)
+        header.withValueBytes { value in
+            _ = rd_kafka_header_add(list, header.key, -1, value?.baseAddress, value?.count ?? 0)
         }
     }
     return list

@@ -42,6 +42,39 @@ struct ProducerConsumerTests {
         }
     }
 
+    /// Header values given as text (kept as the string until sent) and as bytes arrive as the
+    /// same bytes; a header without value arrives without one.
+    @Test func headerValuesGivenAsTextOrBytesArriveByteForByte() async throws {
+        let topic = try await stack.makeTopic(partitions: 1)
+        let sent = [
+            KafkaHeader(key: "short", string: "1.0"),
+            KafkaHeader(key: "long", string: "onewindow.resident.registered.v1"),
+            KafkaHeader(key: "utf8", string: "张伟 – 苏州"),
+            KafkaHeader(key: "bytes", value: [0, 1, 2, 255]),
+            KafkaHeader(key: "none", value: nil),
+            KafkaHeader(key: "empty", string: ""),
+        ]
+        #expect(KafkaHeader(key: "k", string: "é") == KafkaHeader(key: "k", value: Array("é".utf8)))
+        #expect(Set([KafkaHeader(key: "k", string: "é"), KafkaHeader(key: "k", value: Array("é".utf8))]).count == 1)
+        try await stack.withProducer { producer in
+            try await stack.produce(producer, count: 1) { _ in KafkaOutgoingMessage(topic: topic, value: "v".bytes, headers: sent) }
+        }
+        let consumer = try KafkaConsumer(configuration: stack.consumerConfiguration(group: stack.uniqueName("g")),
+                                         topics: [topic], logger: stack.logger)
+        var received: [KafkaHeader] = []
+        let done = try await pollUntil(consumer) { batch in
+            received += batch.first?.headers ?? []
+            return !received.isEmpty
+        }
+        await consumer.close()
+        #expect(done)
+        #expect(received.map(\.key) == sent.map(\.key))
+        for (got, want) in zip(received, sent) where want.key != "empty" {
+            #expect(got.value == want.value, "\(want.key)")
+        }
+        #expect((received.last?.value ?? []).isEmpty)
+    }
+
     @Test func hundredThousandMessagesAreConsumedExactlyOnceByAGroupOfOne() async throws {
         let topic = try await stack.makeTopic(partitions: 3)
         let count = 100_000
