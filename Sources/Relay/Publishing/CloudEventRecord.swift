@@ -44,33 +44,36 @@ public enum CloudEventRecord {
         )
     }
 
-    /// The structured-mode JSON envelope.
+    /// The structured-mode JSON envelope, written straight out (a list of the attributes first
+    /// cost a dozen enum values and their array per record).
     static func envelope(_ message: OutboxMessage, time: String) -> [UInt8] {
         let event = message.event
-        var attributes: [(String, ExtensionValue)] = [
-            ("specversion", .string("1.0")),
-            ("id", .string(event.id)),
-            ("source", .string(event.source)),
-            ("type", .string(event.type)),
-            ("time", .string(time)),
-            ("datacontenttype", .string("application/json")),
-            ("subject", .string(message.key)),
-            ("actor", .string(event.actor)),
-        ]
-        if let region = event.region { attributes.append(("region", .string(region))) }
-        attributes.append(("position", .integer(event.position)))
-        attributes.append(("streamversion", .integer(event.streamVersion)))
-        // Metadata never replaces an attribute above or a data member (a scan: a dozen names).
-        for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
-        where name != "data" && name != "data_base64" && !attributes.contains(where: { $0.0 == name }) {
-            attributes.append((name, value))
-        }
-
         var json = JSONWriter(capacity: event.data.count + 512)
         json.beginObject()
-        for (name, value) in attributes { json.member(name, value) }
+        json.member("specversion", "1.0")
+        json.member("id", event.id)
+        json.member("source", event.source)
+        json.member("type", event.type)
+        json.member("time", time)
+        json.member("datacontenttype", "application/json")
+        json.member("subject", message.key)
+        json.member("actor", event.actor)
+        if let region = event.region { json.member("region", region) }
+        json.member("position", .integer(event.position))
+        json.member("streamversion", .integer(event.streamVersion))
+        // Metadata never replaces an attribute above or a data member.
+        for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
+        where !fixedAttributes.contains(name) && !(name == "region" && event.region != nil) {
+            json.member(name, value)
+        }
         json.rawMember("data", event.data)
         json.endObject()
         return json.bytes
     }
+
+    /// The attributes every envelope has, and the names of its data.
+    private static let fixedAttributes: Set<String> = [
+        "specversion", "id", "source", "type", "time", "datacontenttype", "subject", "actor", "position", "streamversion",
+        "data", "data_base64",
+    ]
 }

@@ -31,6 +31,11 @@ struct JSONWriter {
         }
     }
 
+    mutating func member(_ name: String, _ string: String) {
+        key(name)
+        quoted(string)
+    }
+
     /// A member whose value is JSON text already (the stored `data`).
     mutating func rawMember(_ name: String, _ json: Data) {
         key(name)
