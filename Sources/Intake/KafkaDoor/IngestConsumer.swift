@@ -68,6 +68,7 @@ public struct IngestConsumer: Service {
         await consumer.close()
     }
 
+    /// Polled records with their decoded submissions.
     struct Batch: Sendable {
         let messages: [KafkaMessage]
         let submissions: [Submission]
@@ -97,9 +98,8 @@ public struct IngestConsumer: Service {
         return Prepared(messages: batch.messages, batch: prepared)
     }
 
-    /// Stores a prepared batch, publishes its rejections, commits its offsets; retries each
-    /// step until it succeeds or the service is cancelled.
-    /// Stores a prepared batch and publishes its rejections; returns the offsets to commit.
+    /// Stores a prepared batch and publishes its rejections, retrying each step until it
+    /// succeeds or the service is cancelled; returns the offsets to commit (``commit(_:)``).
     func store(_ ready: Prepared) async throws -> [KafkaTopicPartition: Int64] {
         let messages = ready.messages
         let results = try await retrying("store batch") { try await pipeline.store(ready.batch) }
