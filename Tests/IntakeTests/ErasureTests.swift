@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Foundation
 import Intake
@@ -40,8 +41,20 @@ struct ErasureTests {
             let personText = try #require(try await stack.texts("SELECT stream FROM {schema}.events").first)
             let person = try #require(UUID(uuidString: personText))
             let wrapped = try #require(try await stack.keys.wrappedKey(of: person))
-            let revealed = try PersonalFields.reveal(data, with: try stack.protection.unwrap(wrapped, for: person))
-            #expect(revealed == example.event["data"])
+            let key = try stack.protection.unwrap(wrapped, for: person)
+            // The spouse, named by identity, is a person of their own: their strings are sealed
+            // under their key; the child without an identity stays under the registrant's.
+            let spouse = try #require(PersonalFields.holders(in: data).first)
+            #expect(PersonalFields.holders(in: data) == [spouse])
+            let spouseKey = try stack.protection.unwrap(try #require(try await stack.keys.wrappedKey(of: spouse)), for: spouse)
+            let revealed = try PersonalFields.reveal(data, with: key, others: [spouse: spouseKey])
+            let marked = try #require(example.event["data"]).setting(["household"], to: .array([
+                try #require(example.event["data"]?["household"]?.arrayValue?[0])
+                    .setting(["personid"], to: .string(spouse.lowercasedString))
+                    .setting(["identity", "personid"], to: .string(spouse.lowercasedString)),
+                try #require(example.event["data"]?["household"]?.arrayValue?[1]),
+            ]))
+            #expect(revealed == marked)
 
             // Erase: the key and the blind index go; nothing readable is left anywhere.
             #expect(try await PersonErasure.erase(person: person, client: stack.client, store: stack.store, logger: stack.logger))
@@ -51,11 +64,79 @@ struct ErasureTests {
             // The registration, and the erasure itself as a fact in the person's stream.
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 2)
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events WHERE type = 'onewindow.person.erased.v1' AND stream = '\(person.uuidString.lowercased())'") == 1)
+            // Again: nothing to delete, and the fact is not repeated.
+            #expect(try await !PersonErasure.erase(person: person, client: stack.client, store: stack.store, logger: stack.logger))
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 2)
+            #expect(try await !PersonErasure.erase(person: UUID(), client: stack.client, store: stack.store, logger: stack.logger))
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 2)
 
             // The same identity now resolves to a new person.
             let again = example.event.setting(["id"], to: .string("after-erase"))
             #expect(try await stack.pipeline.ingest([Submission(json: again, publisher: "public-security")]).map(\.status) == [.accepted])
             #expect(try await stack.texts("SELECT DISTINCT stream FROM {schema}.events").count == 2)
+        }
+    }
+
+    /// QUALITY.md: after `onewindow erase`, no name or identity number of that person can be
+    /// read. A household member named by identity appears in someone else's registration, and
+    /// a beneficiary in someone else's request: erasing them must erase them there too, and
+    /// leave the registrant's own strings readable.
+    @Test func erasingAHouseholdMemberOrBeneficiaryErasesThemInOtherPeoplesEvents() async throws {
+        try await IntakeTestStack.with { stack in
+            let registration = try Example.named("onewindow.resident.registered.v1/valid-family").event
+            let spouseIdentity = JSONValue.object(["type": .string("resident-id"), "number": .string("320506199003154322")])
+            let request = JSONValue.object([
+                "specversion": .string("1.0"), "id": .string("req-1"), "source": .string("/orgs/education/desk"),
+                "type": .string("onewindow.service.requested.v1"), "time": .string("2026-03-02T09:30:00+08:00"),
+                "actor": .string("education"), "region": .string("320505001001"),
+                "data": .object([
+                    "identity": .object(["type": .string("resident-id"), "number": .string("411523198807210128")]),
+                    "requestId": .string("R-1"), "category": .string("education"), "service": .string("school-enrollment"),
+                    "beneficiary": spouseIdentity,
+                ]),
+            ])
+            let spouseOwn = registration.setting(["id"], to: .string("reg-spouse")).setting(["data"], to: try #require(registration["data"])
+                .setting(["identity"], to: spouseIdentity).setting(["name"], to: .string("李娜")).setting(["sex"], to: .string("female"))
+                .setting(["birthDate"], to: .string("1990-03-15")).removing("household"))
+            #expect(try await stack.pipeline.ingest([Submission(json: registration, publisher: "public-security")]).map(\.status) == [.accepted])
+            #expect(try await stack.pipeline.ingest([Submission(json: request, publisher: "education")]).map(\.status) == [.accepted])
+            // The spouse registering later is the person the household created: one key, one stream.
+            #expect(try await stack.pipeline.ingest([Submission(json: spouseOwn, publisher: "public-security")]).map(\.status) == [.accepted])
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 2)
+
+            let rows = try await stack.texts("SELECT stream || ' ' || data::text FROM {schema}.events ORDER BY position")
+            let parsed = try rows.map { row in
+                let space = try #require(row.firstIndex(of: " "))
+                return (stream: try #require(UUID(uuidString: String(row[..<space]))), data: try JSONValue.parse(Array(row[row.index(after: space)...].utf8)))
+            }
+            #expect(parsed.count == 3)
+            let registrant = parsed[0].stream, spouse = parsed[2].stream
+            #expect(registrant != spouse && parsed[1].stream == registrant)
+            #expect(PersonalFields.holders(in: parsed[0].data) == [spouse])
+            #expect(PersonalFields.holders(in: parsed[1].data) == [spouse])
+            #expect(parsed[0].data["household"]?.arrayValue?[0]["name"]?.stringValue?.hasPrefix("enc:v1:\(spouse.lowercasedString):") == true)
+            func key(_ person: UUID) async throws -> SymmetricKey? {
+                try await stack.keys.wrappedKey(of: person).map { try stack.protection.unwrap($0, for: person) }
+            }
+            let registrantKey = try await key(registrant)
+            let spouseKey = try #require(try await key(spouse))
+            let before = try PersonalFields.reveal(parsed[1].data, with: registrantKey, others: [spouse: spouseKey])
+            #expect(before["beneficiary"] == spouseIdentity.setting(["personid"], to: .string(spouse.lowercasedString)))
+
+            #expect(try await PersonErasure.erase(person: spouse, client: stack.client, store: stack.store, logger: stack.logger))
+            #expect(try await key(spouse) == nil)
+            // Whatever keys are left, the spouse's name and number are gone from both events; the
+            // registrant's own strings, and the child's, still open.
+            let household = try PersonalFields.reveal(parsed[0].data, with: registrantKey, others: [:])
+            let member = try #require(household["household"]?.arrayValue?[0])
+            #expect(member["name"] == .null && member["identity"]?["number"] == .null)
+            #expect(member["personid"] == .string(spouse.lowercasedString))
+            #expect(household["name"] == .string("张伟") && household["household"]?.arrayValue?[1]["name"] == .string("张小明"))
+            let requested = try PersonalFields.reveal(parsed[1].data, with: registrantKey, others: [:])
+            #expect(requested["beneficiary"]?["number"] == .null)
+            #expect(requested["identity"]?["number"] == .string("411523198807210128"))
+            #expect(!household.text.contains("李娜") && !household.text.contains("320506199003154322") && !requested.text.contains("320506199003154322"))
+            #expect(Self.leaked(try await Self.everyRow(stack)) == [])
         }
     }
 

@@ -59,6 +59,15 @@ extension JSONValue {
 
     var text: String { String(decoding: encoded(), as: UTF8.self) }
 
+    var arrayValue: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
+
+    /// A copy without the top-level `key`.
+    func removing(_ key: String) -> JSONValue {
+        guard case .object(var m) = self else { return self }
+        m[key] = nil
+        return .object(m)
+    }
+
     /// A copy with `value` at the top-level `key` or, with a path, inside nested objects.
     func setting(_ path: [String], to value: JSONValue) -> JSONValue {
         guard let first = path.first, case .object(var m) = self else { return self }

@@ -97,6 +97,9 @@ struct Example {
     var events: [Event]
     var batches: [Int]
     var rows: [[String: String?]]
+    /// `people:` identity number → person id, for household members and beneficiaries named by
+    /// identity: their strings are sealed under that person's key, as the intake does.
+    var people: [String: UUID] = [:]
 
     /// The events as the projector would consume them: canonical CloudEvents with personal
     /// fields sealed under the person's key, in topic order: batch 1's events first (in the
@@ -121,7 +124,12 @@ struct Example {
             members.append(("position", .number(Double(index + 1))))
             if canonical == "person", let person = UUID(uuidString: event.subject) {
                 members.append(("personid", .string(event.subject.lowercased())))
-                data = try PersonalFields.protect(data, with: try await stack.key(for: person))
+                var others: [Identity: PersonalFields.Holder] = [:]
+                for identity in Self.identities(in: data) {
+                    guard let holder = people[identity.number] else { continue }
+                    others[identity] = PersonalFields.Holder(person: holder, key: try await stack.key(for: holder))
+                }
+                data = try PersonalFields.protect(data, with: try await stack.key(for: person), others: others)
             }
             members.append(("data", data))
             let value = String(decoding: JSONValue.object(Dictionary(uniqueKeysWithValues: members)).encoded(), as: UTF8.self)
@@ -135,6 +143,22 @@ struct Example {
                                              time: event.time, value: value)))
         }
         return result
+    }
+
+    /// Every valid identity object in `value`.
+    static func identities(in value: JSONValue) -> [Identity] {
+        switch value {
+        case .object(let members):
+            var found: [Identity] = []
+            if case .string(let type)? = members["type"], let kind = IdentityKind(rawValue: type), case .string(let number)? = members["number"],
+               let identity = try? Identity(kind: kind, number: number) {
+                found.append(identity)
+            }
+            for member in members.values { found += identities(in: member) }
+            return found
+        case .array(let items): return items.flatMap(identities(in:))
+        default: return []
+        }
     }
 }
 
@@ -187,7 +211,16 @@ enum ExampleFile {
                 }
                 return values
             }
-            return Example(name: name, events: parsed, batches: batches, rows: expected)
+            var people: [String: UUID] = [:]
+            if case .mapping(let pairs)? = item["people"] {
+                for (number, id) in pairs {
+                    guard let number = number.string, let id = id.string.flatMap(UUID.init(uuidString:)) else {
+                        throw Malformed(description: "\(definition.name) / \(name): people maps identity numbers to person ids")
+                    }
+                    people[number] = id
+                }
+            }
+            return Example(name: name, events: parsed, batches: batches, rows: expected, people: people)
         }
     }
 

@@ -98,6 +98,11 @@ struct ProjectorTestStack: Sendable {
         return key
     }
 
+    /// Deletes a person's data key, as `onewindow erase` does before their erasure event reaches a projector.
+    func eraseKey(of person: UUID) async throws {
+        _ = try await PersonKeyStore(client: client, configuration: store, logger: logger).erase(person: person)
+    }
+
     /// The view's full contents, each value rendered as text (nil for NULL).
     func contents(of definition: ProjectionDefinition) async throws -> [[String: String?]] {
         let columns = definition.columns.map { ViewReader.rendered($0.name, $0.type) }.joined(separator: ", ")

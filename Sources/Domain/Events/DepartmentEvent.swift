@@ -48,6 +48,17 @@ public enum DepartmentEvent: Hashable, Sendable {
         }
     }
 
+    /// The other people the event names by identity, whose personal strings in it are theirs:
+    /// household members of a registration, the beneficiary of a service request. The intake
+    /// seals those strings under each one's own key, so that erasing them erases them here too.
+    public var otherPeople: [Identity] {
+        switch self {
+        case .residentRegistered(let p): p.household?.compactMap(\.identity) ?? []
+        case .serviceRequested(let p): if case .identity(let identity)? = p.beneficiary { [identity] } else { [] }
+        default: []
+        }
+    }
+
     /// The `data` object as JSON.
     public var data: JSONValue { payload.json }
 

@@ -41,13 +41,17 @@ enum BirthDateAgreement {
 }
 
 extension HouseholdMember: CanonicalJSONWritable {
-    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer.
+    /// The members of ``jsonMembers`` in sorted order; personal ones through the writer's sealer,
+    /// as the member's own when the member has an identity (so that erasing the member erases
+    /// them), else as the registrant's.
     package func writeCanonical(_ w: inout CanonicalJSON) throws {
-        try w.object { w in
-            w.member("birthDate", birthDate.description)
-            try w.member("identity", identity)
-            try w.member("name", personal: name)
-            w.member("relation", relation.rawValue)
+        try w.personalStrings(of: identity) { w in
+            try w.object { w in
+                w.member("birthDate", birthDate.description)
+                try w.member("identity", identity)
+                try w.member("name", personal: name)
+                w.member("relation", relation.rawValue)
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
 /// Writes the personal strings of an event's `data` (names, identity numbers, phone numbers)
 /// where ``CanonicalJSON`` meets them: the intake seals them this way.
 package protocol PersonalTextWriter {
-    /// Appends `text` as a JSON value (a string, most likely sealed).
-    func write(personal text: String, into out: inout [UInt8]) throws
+    /// Appends `text` as a JSON value (a string, most likely sealed). `holder` is the identity
+    /// of the person the text belongs to when that is not the event's subject (a household
+    /// member or a beneficiary named by identity), nil for the subject's own.
+    func write(personal text: String, of holder: Identity?, into out: inout [UInt8]) throws
 }
 
 /// Compact JSON with every object's members in sorted order, written straight from typed values
@@ -11,6 +13,8 @@ package protocol PersonalTextWriter {
 package struct CanonicalJSON {
     package private(set) var bytes: [UInt8] = []
     let personal: (any PersonalTextWriter)?
+    /// Whose personal strings are being written: nil for the event's subject.
+    private var holder: Identity?
     /// Whether the next member or item follows another in the same object or array.
     private var needsComma = false
 
@@ -59,8 +63,19 @@ package struct CanonicalJSON {
     }
 
     mutating func writePersonal(_ text: String) throws {
-        if let personal { try personal.write(personal: text, into: &bytes) } else { JSONValue.writeString(text, into: &bytes) }
+        if let personal { try personal.write(personal: text, of: holder, into: &bytes) } else { JSONValue.writeString(text, into: &bytes) }
         needsComma = true
+    }
+
+    /// Writes what `body` writes with its personal strings belonging to the person `identity`
+    /// names (a household member, a beneficiary) rather than to the event's subject; with a
+    /// nil `identity` they stay the subject's.
+    mutating func personalStrings(of identity: Identity?, _ body: (inout CanonicalJSON) throws -> Void) rethrows {
+        guard let identity else { return try body(&self) }
+        let outer = holder
+        holder = identity
+        defer { holder = outer }
+        try body(&self)
     }
 
     /// A nested object.

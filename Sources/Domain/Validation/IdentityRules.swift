@@ -63,11 +63,12 @@ extension Identity: CanonicalJSONWritable {
 }
 
 extension Beneficiary: CanonicalJSONWritable {
-    /// A name (personal) or an identity.
+    /// A name (personal, the requester's: a name alone names no one the store knows) or an
+    /// identity (the beneficiary's own).
     package func writeCanonical(_ w: inout CanonicalJSON) throws {
         switch self {
         case .name(let name): try w.writePersonal(name)
-        case .identity(let identity): try identity.writeCanonical(&w)
+        case .identity(let identity): try w.personalStrings(of: identity) { try identity.writeCanonical(&$0) }
         }
     }
 }

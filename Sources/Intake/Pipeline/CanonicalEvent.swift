@@ -7,7 +7,12 @@ import Store
 /// on the housing topic keyed by its id), `data` with personal fields sealed, and the other
 /// envelope attributes in `metadata`.
 package enum CanonicalEvent {
-    package static func make(_ envelope: EventEnvelope, person: KeyedPerson?, topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
+    /// - Parameters:
+    ///   - person: the event's subject, nil for a housing unit.
+    ///   - others: the other people the event names by identity (household members, a
+    ///     beneficiary), other than the subject: their personal strings are sealed under their keys.
+    package static func make(_ envelope: EventEnvelope, person: KeyedPerson?, others: [Identity: PersonalFields.Holder] = [:],
+                             topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
         var metadata: [(String, JSONValue)] = envelope.extensions.map { ($0.key, $0.value) }
         if let contentType = envelope.dataContentType { metadata.append(("datacontenttype", .string(contentType))) }
         if let schema = envelope.dataSchema { metadata.append(("dataschema", .string(schema))) }
@@ -20,7 +25,7 @@ package enum CanonicalEvent {
             topic = topics.person
             metadata.append(("personid", .string(stream)))
             if person.unregistered { metadata.append(("personRegistered", .bool(false))) }
-            sealer = try PersonalFields.Sealer(key: person.key)
+            sealer = try PersonalFields.Sealer(key: person.key, others: others)
         } else if case .housingUnitRegistered(let unit) = envelope.event {
             stream = unit.housingUnitID  // a housing unit has no personal fields
             topic = topics.housing

@@ -51,11 +51,24 @@ public struct IntakePipeline: Sendable {
             }
         }
         do {
-            let hashes = admitted.map { $0.envelope.event.identity.map(resolution.protection.blindIndex) }
-            let people = try await resolution.resolve(hashes, registrations: admitted.map { $0.envelope.type == .residentRegistered })
+            let protection = resolution.protection
+            let hashes = admitted.map { $0.envelope.event.identity.map(protection.blindIndex) }
+            // The other people each event names by identity (household members, a beneficiary),
+            // resolved with the subjects in the same round trip: their strings are sealed under
+            // their own keys. Being listed in a registration's household counts as registered.
+            let others = admitted.map { $0.envelope.event.otherPeople.map { ($0, protection.blindIndex(of: $0)) } }
+            var wanted = hashes
+            var registrations = admitted.map { $0.envelope.type == .residentRegistered }
+            for ((_, envelope), named) in zip(admitted, others) {
+                wanted.append(contentsOf: named.map(\.1))
+                registrations.append(contentsOf: repeatElement(envelope.type == .residentRegistered, count: named.count))
+            }
+            let people = try await resolution.resolve(wanted, registrations: registrations)
             var events: [BatchedEvent] = []
             var positions: [Int] = []
-            for ((index, envelope), hash) in zip(admitted, hashes) {
+            events.reserveCapacity(admitted.count)
+            positions.reserveCapacity(admitted.count)
+            for (((index, envelope), hash), named) in zip(zip(admitted, hashes), others) {
                 var person: KeyedPerson?
                 if let hash {
                     guard let found = people[hash] else {
@@ -64,7 +77,17 @@ public struct IntakePipeline: Sendable {
                     }
                     person = found
                 }
-                events.append(try CanonicalEvent.make(envelope, person: person, topics: topics))
+                var holders: [Identity: PersonalFields.Holder] = [:]
+                var erased: String?
+                for (identity, otherHash) in named {
+                    guard let found = people[otherHash] else { erased = Self.pointer(to: identity, in: envelope.event); break }
+                    if found.id != person?.id { holders[identity] = PersonalFields.Holder(person: found.id, key: found.key) }
+                }
+                if let erased {
+                    (results[index].reason, results[index].field) = ("this person was erased while the event was handled; send it again", erased)
+                    continue
+                }
+                events.append(try CanonicalEvent.make(envelope, person: person, others: holders, topics: topics))
                 positions.append(index)
             }
             return PreparedBatch(results: results, events: events, positions: positions)
@@ -92,6 +115,17 @@ public struct IntakePipeline: Sendable {
         }
         logger.debug("intake batch", metadata: ["events": "\(results.count)", "appended": "\(prepared.events.count)"])
         return results
+    }
+
+    /// Where `event` names the other person `identity` (for a rejection's field).
+    static func pointer(to identity: Identity, in event: DepartmentEvent) -> String {
+        switch event {
+        case .residentRegistered(let registration):
+            let place = registration.household?.firstIndex { $0.identity == identity } ?? 0
+            return "/data/household/\(place)/identity"
+        default:
+            return "/data/beneficiary"
+        }
     }
 
     static func rejection(_ result: IngestResult) -> IngestRejection? {

@@ -5,10 +5,14 @@ import PostgresNIO
 import Store
 
 /// `onewindow erase --person ID`: crypto-shreds one person without building the whole
-/// pipeline. First the fact goes into their stream (`onewindow.person.erased.v1`, relayed
-/// like any event, so every read model drops the personal values it holds), then their data
-/// key and blind-index entries go, so every sealed field of theirs, in the store and on the
-/// canonical topics, becomes unreadable. Running it again is harmless.
+/// pipeline. First their data key and blind-index entries go, so every sealed field of theirs,
+/// in the store and on the canonical topics (also in other people's events that name them as a
+/// household member or beneficiary), becomes unreadable. Then the fact goes into their stream
+/// (`onewindow.person.erased.v1`, relayed like any event, so every read model drops the
+/// personal values it holds). In that order, no reader can open one of their strings once the
+/// event is out, so a view that has taken the event never meets their name again. Running it
+/// again is harmless, and finishes a run that stopped between the two steps (the event's id is
+/// fixed, so it is appended once).
 public enum PersonErasure {
     public static let eventType = "onewindow.person.erased.v1"
     static let source = "/onewindow/erasure"
@@ -17,15 +21,16 @@ public enum PersonErasure {
     @discardableResult
     public static func erase(person: UUID, client: PostgresClient, store: StoreConfiguration, logger: Logger) async throws(IntakeError) -> Bool {
         let keys = PersonKeyStore(client: client, configuration: store, logger: logger)
+        let events = EventStore(client: client, configuration: store, logger: logger)
+        let id = person.lowercasedString
         do {
-            guard try await keys.wrappedKey(of: person) != nil else { return false }
-            let id = person.lowercasedString
+            let deleted = try await keys.erase(person: person)
+            if !deleted, try await events.currentVersion(of: id) == 0 { return false }
             let event = NewEvent(
                 id: "erased-\(id)", source: source, type: eventType, time: Date(), actor: "onewindow", region: nil,
                 data: Data("{}".utf8), metadata: Data(#"{"personid":"\#(id)"}"#.utf8), topic: IntakeTopics(prefix: "onewindow").person)
-            _ = try await EventStore(client: client, configuration: store, logger: logger)
-                .appendBatch([BatchedEvent(stream: id, event: event)])
-            return try await keys.erase(person: person)
+            _ = try await events.appendBatch([BatchedEvent(stream: id, event: event)])
+            return deleted
         } catch {
             throw .storeUnavailable(error)
         }

@@ -24,9 +24,11 @@ final class PersonalDataRevealer: Sendable {
         self.protection = protection
     }
 
-    /// Fills `revealed` for each person-topic event of `events`.
+    /// Fills `revealed` for each person-topic event of `events`: the subject's strings opened
+    /// with their key, a household member's or beneficiary's with theirs (the object that held
+    /// them gains `personid`); a string whose key is gone becomes null.
     func reveal(_ events: inout [BatchEvent]) async throws(StoreError) {
-        var parsed: [Int: (person: UUID?, envelope: [String: JSONValue])] = [:]
+        var parsed: [Int: (person: UUID?, data: JSONValue, holders: Set<UUID>)] = [:]
         var wanted: Set<UUID> = []
         for (index, event) in events.enumerated() where event.canonical == "person" {
             guard case .object(let envelope)? = try? JSONValue.parse(Array(event.value.utf8)) else { continue }
@@ -37,17 +39,21 @@ final class PersonalDataRevealer: Sendable {
                 }
                 wanted.insert(person)
             }
-            parsed[index] = (person, envelope)
+            guard let data = envelope["data"] else { continue }
+            let holders = PersonalFields.holders(in: data)
+            wanted.formUnion(holders)
+            parsed[index] = (person, data, holders)
         }
         guard !parsed.isEmpty else { return }
         let found = try await keysFor(wanted)
         for (index, entry) in parsed {
-            guard let data = entry.envelope["data"] else { continue }
+            var others: [UUID: SymmetricKey] = [:]
+            for holder in entry.holders { others[holder] = found[holder] }
             let revealed: JSONValue
-            if let person = entry.person, let key = found[person], let open = try? PersonalFields.reveal(data, with: key) {
+            if let open = try? PersonalFields.reveal(entry.data, with: entry.person.flatMap { found[$0] }, others: others) {
                 revealed = open
             } else {
-                revealed = Self.redacted(data)
+                revealed = Self.redacted(entry.data)
             }
             events[index].revealed = String(decoding: revealed.encoded(), as: UTF8.self)
         }
