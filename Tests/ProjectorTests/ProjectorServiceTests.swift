@@ -154,6 +154,56 @@ struct ProjectorServiceTests {
     }
 }
 
+@Suite("Projection versions")
+struct ProjectionVersionTests {
+    /// A changed definition is rebuilt beside the live version, which runs on meanwhile: with
+    /// the new handlers it would meet its old tables and park every event until the switch. It
+    /// keeps the handlers it was created with (stored with the version); the new version runs
+    /// the new ones.
+    @Test func theLiveVersionKeepsItsOwnHandlersWhenTheDefinitionChanges() async throws {
+        let old = try #require(ProjectorTestStack.catalog.definition(named: "police.residents"))
+        let changed = ProjectionDefinition(
+            name: old.name, department: old.department, sqlName: old.sqlName, description: old.description, topics: old.topics,
+            types: old.types, reveal: old.reveal, key: old.key, columns: old.columns,
+            schemaSQL: SQLScript(old.schemaSQL.text + "ALTER TABLE {{schema}}.residents ADD COLUMN noted boolean NOT NULL DEFAULT false;\n"),
+            handlersSQL: SQLScript(old.handlersSQL.text + "UPDATE {{schema}}.residents r SET noted = true FROM batch b WHERE r.person_id = b.person_id;\n"),
+            viewSQL: old.viewSQL, fingerprint: old.fingerprint + "-changed")
+        let registration: JSONValue = .object([
+            "identity": .object(["type": .string("passport"), "number": .string("E12345678")]),
+            "name": .string("Anna Petrova"), "sex": .string("female"), "birthDate": .string("1995-11-02"), "originRegion": .string("510124000000"),
+            "residence": .object(["region": .string("320505001000"), "gridId": .string("G-0001")]), "arrivedOn": .string("2026-02-01"),
+        ])
+        let example = Example(name: "one registration", events: [
+            .init(type: "onewindow.resident.registered.v1", subject: "5c2d9e4f-7a1b-4c3d-8e5f-a1b2c3d4e5f6", time: "2026-03-01T09:30:00+08:00",
+                  actor: "public-security", region: nil, data: registration),
+        ], batches: [1], rows: [])
+        try await ProjectorTestStack.with { stack in
+            _ = try await stack.registry.ensureLive(old)
+            let live = try #require(try await stack.registry.versions(of: old.name).live)
+            #expect(live.handlers == old.handlersSQL)
+            let batch = try await example.batchEvents(stack: stack).map(\.event)
+            let onOld = try await BatchApplier(definition: changed, version: live, registry: stack.registry, revealer: nil, logger: stack.logger).apply(batch)
+            #expect(onOld.parked == 0 && onOld.applied == 1)
+
+            let building = try await stack.registry.startBuilding(changed)
+            let rebuilt = try #require(try await stack.registry.versions(of: old.name).building)
+            #expect(building.version == 2 && rebuilt.handlers == changed.handlersSQL)
+            let onNew = try await BatchApplier(definition: changed, version: rebuilt, registry: stack.registry, revealer: nil, logger: stack.logger).apply(batch)
+            #expect(onNew.parked == 0 && onNew.applied == 1)
+            let noted = try await stack.client.collect(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(rebuilt.schema).residents WHERE noted"), logger: stack.logger)
+            #expect(try noted[0].decode(Int64.self) == 1)
+        }
+    }
+
+    /// What a version stores of its handlers reads back as the same statements, for every shipped projection.
+    @Test func aScriptWrittenOutReadsBackAsTheSameStatements() {
+        for definition in ProjectorTestStack.catalog.definitions {
+            #expect(SQLScript(definition.handlersSQL.text) == definition.handlersSQL, "\(definition.name)")
+            #expect(SQLScript(definition.schemaSQL.text) == definition.schemaSQL, "\(definition.name)")
+        }
+    }
+}
+
 extension Array where Element == [String: String?] {
     var sortedRows: [String] {
         map { row in row.keys.sorted().map { "\($0)=\(row[$0]!.map { $0 } ?? "null")" }.joined(separator: "|") }.sorted()

@@ -32,6 +32,9 @@ public struct SQLScript: Sendable, Hashable {
         return text
     }
 
+    /// The statements as a script again: `SQLScript(text)` gives the same statements.
+    public var text: String { statements.map { $0 + ";\n" }.joined() }
+
     /// The statements with `{{schema}}` replaced by `schema` (a checked identifier).
     public func rendered(schema: String) -> [String] {
         statements.map { $0.replacingOccurrences(of: "{{schema}}", with: schema) }

@@ -69,7 +69,9 @@ struct BatchApplier: Sendable {
     /// advance the offsets and the progress.
     private func transaction(_ events: ArraySlice<BatchEvent>, park reason: String?) async throws -> Outcome {
         let (s, name, number, logger) = (registry.schema.rawValue, definition.name, version.version, logger)
-        let handlers = definition.handlersSQL.rendered(schema: version.schema)
+        // The version's own handlers: a live version runs on with them while a changed
+        // definition is rebuilt beside it.
+        let handlers = (version.handlers ?? definition.handlersSQL).rendered(schema: version.schema)
         let types = definition.types
         do {
             return try await registry.client.inTransaction(logger: logger) { connection in

@@ -11,6 +11,9 @@ public struct ProjectionVersion: Sendable, Hashable {
     public let schema: String
     public let fingerprint: String
     public let state: State
+    /// The handlers the version was created with (nil for a version created before they were
+    /// kept: it runs the definition's).
+    public let handlers: SQLScript?
 }
 
 /// The live and building versions of one projection.
@@ -144,13 +147,13 @@ public struct ProjectionRegistry: Sendable {
 
     static func versions(of projection: String, schema s: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> ProjectionVersions {
         let rows = try await connection.collect(
-            "SELECT version, schema_name, fingerprint, state FROM \(unescaped: s).versions WHERE projection = \(projection) AND state <> 'retired'",
+            "SELECT version, schema_name, fingerprint, state, handlers FROM \(unescaped: s).versions WHERE projection = \(projection) AND state <> 'retired'",
             logger: logger)
         var result = ProjectionVersions()
         for row in rows {
-            let (version, schemaName, fingerprint, state) = try row.decode((Int, String, String, String).self)
+            let (version, schemaName, fingerprint, state, handlers) = try row.decode((Int, String, String, String, String?).self)
             let value = ProjectionVersion(projection: projection, version: version, schema: schemaName, fingerprint: fingerprint,
-                                          state: ProjectionVersion.State(rawValue: state) ?? .retired)
+                                          state: ProjectionVersion.State(rawValue: state) ?? .retired, handlers: handlers.map(SQLScript.init))
             switch value.state {
             case .live: result.live = value
             case .building: result.building = value
@@ -177,13 +180,13 @@ public struct ProjectionRegistry: Sendable {
         }
         try await connection.query(
             """
-            INSERT INTO \(unescaped: s).versions (projection, version, schema_name, fingerprint, state)
-            VALUES (\(definition.name), \(version), \(target), \(definition.fingerprint), \(state.rawValue))
+            INSERT INTO \(unescaped: s).versions (projection, version, schema_name, fingerprint, state, handlers)
+            VALUES (\(definition.name), \(version), \(target), \(definition.fingerprint), \(state.rawValue), \(definition.handlersSQL.text))
             """, logger: logger)
         try await connection.query(
             "INSERT INTO \(unescaped: s).progress (projection, version) VALUES (\(definition.name), \(version))", logger: logger)
         return ProjectionVersion(projection: definition.name, version: version, schema: target,
-                                 fingerprint: definition.fingerprint, state: state)
+                                 fingerprint: definition.fingerprint, state: state, handlers: definition.handlersSQL)
     }
 
     private func replaceView(_ definition: ProjectionDefinition, schema target: String, _ connection: PostgresConnection) async throws {

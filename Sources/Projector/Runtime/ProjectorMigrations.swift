@@ -61,5 +61,12 @@ public enum ProjectorMigrations {
             )
             """,
         ]),
+        // A version keeps applying the handlers it was created with: when the definition
+        // changes on disk, the live version runs on beside its rebuild, and the new handlers
+        // would meet the old tables. Null for versions created before: they run the handlers
+        // on disk, as before.
+        Migration(version: 2, name: "each version keeps its handlers", statements: [
+            "ALTER TABLE {schema}.versions ADD COLUMN handlers text",
+        ]),
     ]
 }
