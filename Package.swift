@@ -153,7 +153,16 @@ let package = Package(
         ),
         // Helpers shared by the stack tests (not shipped).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
-        .testTarget(name: "onewindowTests", dependencies: ["onewindow", "Domain", "Intake", "Store"], swiftSettings: upcoming),
+        .testTarget(
+            name: "onewindowTests",
+            dependencies: [
+                "onewindow", "Domain", "Intake", "Store", "Kafka", "API", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Domain", "Intake", .product(name: "HummingbirdTesting", package: "hummingbird")],

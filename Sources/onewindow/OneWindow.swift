@@ -5,6 +5,6 @@ struct OneWindow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onewindow",
         abstract: "OneWindow: event-sourced case management for a city's floating population.",
-        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, TokenCommand.self, EraseCommand.self, ReplayCommand.self, ProjectionsCommand.self, BenchCommand.self]
+        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, TokenCommand.self, EraseCommand.self, SimulateCommand.self, ReplayCommand.self, ProjectionsCommand.self, BenchCommand.self]
     )
 }

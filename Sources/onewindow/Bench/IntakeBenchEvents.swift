@@ -30,18 +30,12 @@ enum IntakeBenchEvents {
         return events
     }
 
-    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    static let checkCharacters = Array("10X98765432")
-
     /// The `n`th synthetic person's resident id (region 411523, births from 1950 on, 1,000 per day).
     static func residentID(_ n: Int) -> (String, String) {
         let dayIndex = n / 1_000
         let year = 1950 + dayIndex / 336, month = 1 + (dayIndex / 28) % 12, day = 1 + dayIndex % 28
         let birth = String(format: "%04d-%02d-%02d", year, month, day)
-        let body = "411523" + String(format: "%04d%02d%02d%03d", year, month, day, n % 1_000)
-        var sum = 0
-        for (c, w) in zip(body.utf8, weights) { sum += Int(c - 0x30) * w }
-        return (body + String(checkCharacters[sum % 11]), birth)
+        return (ResidentIDs.make(region: "411523", year: year, month: month, day: day, sequence: n % 1_000), birth)
     }
 
     static func header(_ type: String, _ event: String) -> String {

@@ -13,6 +13,16 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev", abstract: "Run every service in one process against the local stack (migrates and creates topics first).")
 
     @Option(help: "HTTP port (default: ONEWINDOW_HTTP_PORT or 8080).") var port: Int?
+    @Flag(help: "Also publish a synthetic city's department traffic to the ingest topic (what `simulate` sends).") var demo = false
+    @Option(help: "With --demo: how many people.") var demoPeople = 2_000
+    @Option(help: "With --demo: the span of days their events are dated over, ending now.") var demoDays = 30
+    @Option(help: "With --demo: events per second.") var demoRate = 50.0
+
+    func validate() throws {
+        guard (1...1_000_000).contains(demoPeople) else { throw ValidationError("--demo-people must be between 1 and 1000000") }
+        guard (1...3_650).contains(demoDays) else { throw ValidationError("--demo-days must be between 1 and 3650") }
+        guard demoRate > 0, demoRate <= 1_000_000 else { throw ValidationError("--demo-rate must be a number of events per second above 0") }
+    }
 
     func run() async throws {
         let environment = try configured { () throws(ConfigurationError) in try OneWindowEnvironment.load() }
@@ -30,13 +40,15 @@ struct DevCommand: AsyncParsableCommand {
         let pipeline = try parts.intakePipeline(secrets, organizations: organizations)
         let intake = IntakeRoutes(pipeline: pipeline, tokens: try await TokenAuthority(secret: secrets.tokenSecret))
         logger.info("onewindow dev starting", metadata: ["host": "\(environment.httpHost)", "port": "\(port ?? environment.httpPort)"])
+        let traffic = DepartmentTraffic(people: demoPeople, days: demoDays, rate: demoRate, label: "demo")
         try await parts.run([
             producer,
             parts.relay(producer: producer),
             try parts.ingestConsumer(pipeline: pipeline, producer: producer),
             try parts.http(port: port, intake: intake),
             try parts.projector(projections.definitions, secrets: secrets),
-        ])
+        ], finite: demo ? [DemoCity(traffic: traffic, producer: try parts.producer(),
+                                    topic: IntakeTopics(prefix: environment.topicPrefix).ingest, logger: logger)] : [])
     }
 }
 

@@ -93,9 +93,11 @@ struct ServiceAssembly {
 
     /// Runs `services` with graceful shutdown on SIGINT/SIGTERM, inside the PostgreSQL pool's
     /// lifetime: the pool starts before them and stops after them.
-    func run(_ services: [any Service]) async throws {
+    /// `finite` services may end (or fail, having said why) without stopping the others.
+    func run(_ services: [any Service], finite: [any Service] = []) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
+            services: services.map { .init(service: $0) }
+                + finite.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await running(postgres) { try await group.run() }
     }
