@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake", "API", "Domain", "Store", "Kafka",
+                "Intake", "API", "Domain", "Store", "Kafka", "Relay",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

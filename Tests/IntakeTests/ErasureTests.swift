@@ -2,6 +2,8 @@ import Crypto
 import Domain
 import Foundation
 import Intake
+import Kafka
+import Relay
 import Store
 import Testing
 
@@ -137,6 +139,60 @@ struct ErasureTests {
             #expect(requested["identity"]?["number"] == .string("411523198807210128"))
             #expect(!household.text.contains("李娜") && !household.text.contains("320506199003154322") && !requested.text.contains("320506199003154322"))
             #expect(Self.leaked(try await Self.everyRow(stack)) == [])
+        }
+    }
+
+    /// The test, on the canonical topic: the relay publishes what the store keeps, so no
+    /// byte of a name or identity number is on the person topic (key, value or headers; values
+    /// are searched as the consumer receives them, decompressed), and after `erase` the sealed
+    /// ones cannot be opened with any key that is left.
+    @Test func theCanonicalTopicCarriesNoPersonalValueAndNoneOpensAfterErase() async throws {
+        try await IntakeTestStack.with { stack in
+            let registration = try Example.named("onewindow.resident.registered.v1/valid-family").event
+            #expect(try await stack.pipeline.ingest([Submission(json: registration, publisher: "public-security")]).map(\.status) == [.accepted])
+            let naming = TopicNaming(prefix: stack.topics.prefix)
+            try await CanonicalTopics.ensure(admin: try KafkaAdmin(configuration: stack.kafkaClient, logger: stack.logger), naming: naming)
+            let producer = try stack.producer()
+            let relay = OutboxRelay(outbox: Outbox(client: stack.client, configuration: stack.store, logger: stack.logger), producer: producer,
+                                    configuration: RelayConfiguration(topics: naming, idleWait: .milliseconds(50)), logger: stack.logger)
+            let records = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await producer.run() }
+                group.addTask { try await relay.run() }
+                defer { group.cancelAll() }
+                let consumer = try stack.consumer(topic: naming.name(of: .person), group: stack.topics.prefix + "-reader")
+                var records: [KafkaMessage] = []
+                let clock = ContinuousClock()
+                let end = clock.now.advanced(by: .seconds(60))
+                while records.isEmpty, clock.now < end {
+                    records += try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+                }
+                await consumer.close()
+                return records
+            }
+            #expect(records.count == 1)
+            for record in records {
+                var raw = (record.key ?? []) + record.value
+                for header in record.headers { raw += Array(header.key.utf8) + (header.value ?? []) }
+                for secret in Self.secrets {
+                    let bytes = Array(secret.utf8)
+                    #expect(!raw.indices.contains { raw[$0...].starts(with: bytes) }, "\(secret) is on the topic")
+                }
+            }
+
+            // Erase both people the registration names; whatever keys are left open nothing of theirs.
+            let stored = try await stack.texts("SELECT stream FROM {schema}.events")
+            let registrant = try #require(stored.first.flatMap(UUID.init(uuidString:)))
+            let value = try JSONValue.parse(try #require(records.first).value)
+            let data = try #require(value["data"])
+            let spouse = try #require(PersonalFields.holders(in: data).first)
+            for person in [registrant, spouse] {
+                #expect(try await PersonErasure.erase(person: person, client: stack.client, store: stack.store, logger: stack.logger))
+            }
+            let left = try await stack.keys.wrappedKeys(of: [registrant, spouse])
+            #expect(left.isEmpty)
+            let revealed = try PersonalFields.reveal(data, with: nil, others: [:])
+            // Nothing of either (the child named without an identity went with the registrant's key).
+            #expect(Self.leaked(revealed.text) == [])
         }
     }
 
