@@ -84,6 +84,20 @@ struct SimulationTests {
         }
     }
 
+    /// Nothing listening: one line that names the URL, not a dump of the URL error.
+    @Test func anUnreachableIntakeIsReportedByItsURL() async throws {
+        let port = try closedLoopbackPort()
+        let door = HTTPDoor(url: URL(string: "http://127.0.0.1:\(port)/v1/events")!, tokens: ["public-security": "token"])
+        let event = try #require(Self.events(people: 1, label: "demo").first { $0.actor == "public-security" })
+        do {
+            _ = try await door.send([event])
+            Issue.record("a send to a closed port succeeded")
+        } catch let error as SimulationError {
+            #expect(error.description.hasPrefix("cannot POST to http://127.0.0.1:\(port)/v1/events: "))
+            #expect(!error.description.contains("NSURLErrorDomain"))
+        }
+    }
+
     /// Real PostgreSQL, broker and HTTP: the intake of `dev` (its pipeline, Kafka door and HTTP
     /// app) on a fresh store schema and topic prefix takes a city over each door with no
     /// rejection, and the HTTP door answers a repeat as duplicates.

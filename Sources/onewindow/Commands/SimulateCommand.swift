@@ -41,6 +41,16 @@ struct SimulateCommand: AsyncParsableCommand {
         let logger = Logger(label: "onewindow.simulate")
         let traffic = DepartmentTraffic(people: people, days: days, rate: rate, label: label)
         let report = { (tally: DepartmentTraffic.Tally) in print("simulate: \(tally)") }
+        do {
+            print("simulate: done, \(try await send(traffic, environment: environment, logger: logger, report: report))")
+        } catch {
+            FileHandle.standardError.write(Data("simulate: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func send(_ traffic: DepartmentTraffic, environment: OneWindowEnvironment, logger: Logger,
+                      report: @escaping (DepartmentTraffic.Tally) -> Void) async throws -> DepartmentTraffic.Tally {
         let tally: DepartmentTraffic.Tally
         if via == "http" {
             let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
@@ -58,6 +68,6 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             print("simulate: the intake answers on \(IntakeTopics(prefix: environment.topicPrefix).rejected) and at GET /v1/events/{source}/{id}")
         }
-        print("simulate: done, \(tally)")
+        return tally
     }
 }

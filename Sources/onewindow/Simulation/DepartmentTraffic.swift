@@ -163,7 +163,13 @@ struct HTTPDoor: Door {
         request.setValue("application/cloudevents-batch+json", forHTTPHeaderField: "Content-Type")
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.httpBody = Data(JSONValue.array(batch.map(DepartmentTraffic.cloudEvent)).encoded())
-        let (body, response) = try await URLSession.shared.data(for: request)
+        let body: Data, response: URLResponse
+        do {
+            (body, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            let reason = (error as NSError).userInfo[NSLocalizedDescriptionKey] as? String ?? "\(error)"
+            throw SimulationError("cannot POST to \(url.absoluteString): \(reason) (is `onewindow dev` or `serve intake` running there?)")
+        }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200, case .array(let results)? = try? JSONValue.parse(Array(body)) else {
             throw SimulationError("POST \(url.path) answered \(status): \(String(decoding: body.prefix(300), as: UTF8.self))")
