@@ -138,7 +138,7 @@ struct SimulationTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await running(parts.postgres) { try await services.run() } }
             defer { group.cancelAll() }
-            let door = try await HTTPDoor.make(url: URL(string: "http://127.0.0.1:\(port)")!, authority: authority)
+            let door = try await HTTPDoor.make(url: URL(string: "http://127.0.0.1:\(port)")!, authority: authority, organizations: organizations)
             let live = URL(string: "http://127.0.0.1:\(port)/health/live")!
             #expect(try await eventually(deadline: .seconds(30)) {
                 ((try? await URLSession.shared.data(from: live))?.1 as? HTTPURLResponse)?.statusCode == 200

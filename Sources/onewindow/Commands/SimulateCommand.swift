@@ -55,7 +55,8 @@ struct SimulateCommand: AsyncParsableCommand {
         if via == "http" {
             let secrets = try configured { () throws(ConfigurationError) in try Secrets.load() }
             let base = URL(string: url ?? "http://\(environment.httpHost):\(environment.httpPort)")!
-            let door = try await HTTPDoor.make(url: base, authority: try await TokenAuthority(secret: secrets.tokenSecret))
+            let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
+            let door = try await HTTPDoor.make(url: base, authority: try await TokenAuthority(secret: secrets.tokenSecret), organizations: organizations)
             tally = try await traffic.send(through: door) { report($0) }
         } else {
             let parts = ServiceAssembly(environment: environment, logger: logger)

@@ -1,6 +1,7 @@
 import API
 import Domain
 import Foundation
+import Intake
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -134,11 +135,11 @@ struct HTTPDoor: Door {
     let url: URL
     let tokens: [String: String]
 
-    /// Tokens for every organization the traffic sends as, signed with the stack's secret.
-    static func make(url: URL, authority: TokenAuthority) async throws -> HTTPDoor {
+    /// A token for every organization of the organizations file, signed with the stack's secret.
+    static func make(url: URL, authority: TokenAuthority, organizations: OrganizationDirectory) async throws -> HTTPDoor {
         var tokens: [String: String] = [:]
-        for org in ["public-security", "housing", "health", "health-411523", "human-resources", "education", "justice"] {
-            tokens[org] = try await authority.issue(organization: try OrganizationID(org), role: .departmentSystem, lifetime: .seconds(12 * 3600))
+        for org in organizations.organizations.keys {
+            tokens[org.text] = try await authority.issue(organization: org, role: .departmentSystem, lifetime: .seconds(12 * 3600))
         }
         return HTTPDoor(url: url.appendingPathComponent("v1/events"), tokens: tokens)
     }
@@ -157,7 +158,9 @@ struct HTTPDoor: Door {
     }
 
     func send(_ batch: [CityEvent]) async throws -> DepartmentTraffic.Tally {
-        guard let actor = batch.first?.actor, let token = tokens[actor] else { throw SimulationError("no token for \(batch.first?.actor ?? "?")") }
+        guard let actor = batch.first?.actor, let token = tokens[actor] else {
+            throw SimulationError("\(batch.first?.actor ?? "?") is not in the organizations file (ONEWINDOW_ORGANIZATIONS_FILE)")
+        }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/cloudevents-batch+json", forHTTPHeaderField: "Content-Type")
