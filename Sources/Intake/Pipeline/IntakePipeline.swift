@@ -10,7 +10,6 @@ import Store
 public struct IntakePipeline: Sendable {
     let events: EventStore
     let statuses: IngestStatusStore
-    let keys: PersonKeyStore
     let resolution: PersonResolution
     let organizations: OrganizationDirectory
     let topics: IntakeTopics
@@ -26,8 +25,8 @@ public struct IntakePipeline: Sendable {
                 organizations: OrganizationDirectory, topics: IntakeTopics = IntakeTopics(), logger: Logger) {
         events = EventStore(client: client, configuration: store, logger: logger)
         statuses = IngestStatusStore(client: client, configuration: store, logger: logger)
-        keys = PersonKeyStore(client: client, configuration: store, logger: logger)
-        resolution = PersonResolution(keys: keys, protection: protection, logger: logger)
+        resolution = PersonResolution(keys: PersonKeyStore(client: client, configuration: store, logger: logger),
+                                      protection: protection, logger: logger)
         (self.organizations, self.topics, self.logger) = (organizations, topics, logger)
     }
 
@@ -136,13 +135,6 @@ public struct IntakePipeline: Sendable {
     /// The status of an event sent through either door.
     public func status(source: String, id: String) async throws(IntakeError) -> IngestStatus {
         do { return try await statuses.status(source: source, id: id) } catch { throw .storeUnavailable(error) }
-    }
-
-    /// Crypto-shreds a person (for `onewindow erase --person`): deletes their data key and
-    /// blind-index entries, so their sealed fields can never be read again. True when a key existed.
-    @discardableResult
-    public func erase(person: UUID) async throws(IntakeError) -> Bool {
-        do { return try await keys.erase(person: person) } catch { throw .storeUnavailable(error) }
     }
 }
 

@@ -27,18 +27,10 @@ public enum PersonalFields {
     /// of the people in `others` (household members, a beneficiary, found by their identity)
     /// with theirs.
     public static func protect(_ data: JSONValue, with key: SymmetricKey, others: [Identity: Holder] = [:]) throws(DataProtectionError) -> JSONValue {
-        let sealer = try GCMSealer(key: key)
-        var sealers: [UUID: GCMSealer] = [:]
+        let sealer = try Sealer(key: key, others: others)
         return try transform(data) { (text: String, identity: Identity?) throws(DataProtectionError) -> (JSONValue, UUID?) in
-            var sealed = Array(prefix.utf8)
-            if let identity, let holder = others[identity] {
-                if sealers[holder.person] == nil { sealers[holder.person] = try GCMSealer(key: holder.key) }
-                sealed.append(contentsOf: holder.person.lowercasedString.utf8)
-                sealed.append(UInt8(ascii: ":"))
-                try sealers[holder.person]!.appendSealed(text, to: &sealed)
-            } else {
-                try sealer.appendSealed(text, to: &sealed)
-            }
+            var sealed: [UInt8] = []
+            try sealer.appendSealed(text, of: identity, to: &sealed)
             return (.string(String(decoding: sealed, as: UTF8.self)), nil)
         }
     }
@@ -75,11 +67,19 @@ public enum PersonalFields {
         }
 
         package func write(personal text: String, of holder: Identity?, into out: inout [UInt8]) throws {
-            if let holder, let other = others[holder] {
-                try writeSealed(text, with: other.sealer, holder: other.person, into: &out)
-            } else {
-                try writeSealed(text, with: sealer, into: &out)
-            }
+            out.append(UInt8(ascii: "\""))
+            try appendSealed(text, of: holder, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+
+        /// Appends `enc:v1:…` of `text` (unquoted), sealed under the key of the person `holder`
+        /// names when they are one of the others (`enc:v1:<personId>:…`), else the subject's.
+        func appendSealed(_ text: String, of holder: Identity?, to out: inout [UInt8]) throws(DataProtectionError) {
+            out.append(contentsOf: prefix.utf8)
+            guard let holder, let other = others[holder] else { return try sealer.appendSealed(text, to: &out) }
+            out.append(contentsOf: other.person.lowercasedString.utf8)
+            out.append(UInt8(ascii: ":"))
+            try other.sealer.appendSealed(text, to: &out)
         }
     }
 
@@ -251,15 +251,10 @@ public enum PersonalFields {
         }
     }
 
-    /// Writes `"enc:v1:…"`, or `"enc:v1:<holder>:…"` for another person's string (a JSON
-    /// string; neither base64 nor a person id needs escaping).
-    static func writeSealed(_ text: String, with sealer: GCMSealer, holder: UUID? = nil, into out: inout [UInt8]) throws(DataProtectionError) {
+    /// Writes `"enc:v1:…"` (a JSON string; base64 needs no escaping).
+    static func writeSealed(_ text: String, with sealer: GCMSealer, into out: inout [UInt8]) throws(DataProtectionError) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: prefix.utf8)
-        if let holder {
-            out.append(contentsOf: holder.lowercasedString.utf8)
-            out.append(UInt8(ascii: ":"))
-        }
         try sealer.appendSealed(text, to: &out)
         out.append(UInt8(ascii: "\""))
     }
