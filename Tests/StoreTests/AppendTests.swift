@@ -113,6 +113,41 @@ struct AppendTests {
         }
     }
 
+    @Test func streamsMarkedNewAreNumberedFromOneInTheFirstTry() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.append(stream: "known", expectedVersion: .any, events: [Fixture.event()])
+            let outcomes = try await stack.events.appendBatch([
+                BatchedEvent(stream: "n1", event: Fixture.event(), newStream: true),
+                BatchedEvent(stream: "known", event: Fixture.event()),
+                BatchedEvent(stream: "n2", event: Fixture.event(), newStream: true),
+                BatchedEvent(stream: "n1", event: Fixture.event(), newStream: true),
+            ])
+            let appended = outcomes.compactMap { if case .appended(let event) = $0 { event } else { nil } }
+            #expect(appended.map(\.streamVersion) == [1, 2, 1, 2])
+            // No try was rolled back: a rolled-back try would have used up positions.
+            let first = try #require(appended.first).position
+            #expect(appended.map(\.position) == Array(first..<first + 4))
+        }
+    }
+
+    @Test func aStreamWronglyMarkedNewIsNumberedAfterItsStoredEvents() async throws {
+        try await TestStack.withStore { stack in
+            // Another intake appended for the person between their creation and this append.
+            _ = try await stack.events.append(stream: "p", expectedVersion: .any, events: [Fixture.event(id: "a"), Fixture.event(id: "b")])
+            let outcomes = try await stack.events.appendBatch([
+                BatchedEvent(stream: "q", event: Fixture.event(id: "c"), newStream: true),
+                BatchedEvent(stream: "p", event: Fixture.event(id: "d"), newStream: true),
+                BatchedEvent(stream: "p", event: Fixture.event(id: "e"), newStream: true),
+            ])
+            let appended = outcomes.compactMap { if case .appended(let event) = $0 { event } else { nil } }
+            #expect(appended.map(\.streamVersion) == [1, 3, 4])
+            #expect(appended.map(\.position) == appended.map(\.position).sorted())
+            #expect(try await stack.events.readStream("p").map(\.id) == ["a", "b", "d", "e"])
+            #expect(try await stack.events.readStream("p").map(\.streamVersion) == [1, 2, 3, 4])
+            #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 5)
+        }
+    }
+
     @Test func concurrentAppendsAtTheSameExpectedVersionLetExactlyOneWin() async throws {
         try await TestStack.withStore { stack in
             _ = try await stack.events.append(stream: "case-9", expectedVersion: .noStream, events: [Fixture.event()])

@@ -47,13 +47,11 @@ struct MigrationTests {
             let set = StoreMigrations.set(for: stack.configuration)
             let before = MigrationSet(schema: stack.configuration.schema, migrations: set.migrations.filter { $0.version < 8 })
             _ = try await stack.migrator.migrate([before])
-            _ = try await stack.events.appendBatch([
-                BatchedEvent(stream: "person-a", event: Fixture.event(id: "1", topic: "onewindow.person")),
-                BatchedEvent(stream: "case-b", event: Fixture.event(id: "2", topic: "onewindow.case")),
-                BatchedEvent(stream: "person-a", event: Fixture.event(id: "3", topic: nil)),
+            try await Self.appendAsBeforeMigration9(stack, [
+                ("person-a", "1", "onewindow.person"), ("case-b", "2", "onewindow.case"), ("person-a", "3", nil),
             ])
             #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 2)
-            #expect(try await stack.migrator.migrate([set]).map(\.version) == [8])
+            #expect(try await stack.migrator.migrate([set]).map(\.version).first == 8)
 
             let read = try await stack.outbox.read(after: 0, limit: 10)
             #expect(read.messages.map(\.event.id) == ["1", "2"])
@@ -74,12 +72,36 @@ struct MigrationTests {
             let set = StoreMigrations.set(for: stack.configuration)
             let before = MigrationSet(schema: stack.configuration.schema, migrations: set.migrations.filter { $0.version < 8 })
             _ = try await stack.migrator.migrate([before])
-            _ = try await stack.events.appendBatch([BatchedEvent(stream: "person-a", event: Fixture.event(id: "1", topic: "onewindow.person"))])
+            try await Self.appendAsBeforeMigration9(stack, [("person-a", "1", "onewindow.person")])
             try await stack.execute("INSERT INTO {schema}.outbox (position, topic, key) SELECT position, 'onewindow.case', stream FROM {schema}.events")
             await #expect(throws: (any Error).self) { try await stack.migrator.migrate([set]) }
             #expect(try await stack.count("SELECT count(*) FROM {schema}.outbox") == 2)
             #expect(try await stack.count("SELECT max(version) FROM {schema}.schema_migrations") == 7)
         }
+    }
+
+    /// An intake of the previous version, still running while the store is upgraded, calls the
+    /// ten-array function: it keeps appending after migration 9, numbered after the new one's.
+    @Test func theAppendOfBeforeMigration9StillWorksAfterIt() async throws {
+        try await TestStack.withStore { stack in
+            _ = try await stack.events.appendBatch([BatchedEvent(stream: "p", event: Fixture.event(id: "new"), newStream: true)])
+            try await Self.appendAsBeforeMigration9(stack, [("p", "old", "onewindow.person")])
+            #expect(try await stack.events.readStream("p").map(\.id) == ["new", "old"])
+            #expect(try await stack.events.readStream("p").map(\.streamVersion) == [1, 2])
+        }
+    }
+
+    /// Appends through the store's function as it was before migration 9 (ten arrays): the
+    /// intake of today passes an eleventh, which an older schema does not know.
+    static func appendAsBeforeMigration9(_ stack: TestStack, _ events: [(stream: String, id: String, topic: String?)]) async throws {
+        func texts(_ values: [String]) -> String { "ARRAY[" + values.map { "'\($0)'" }.joined(separator: ",") + "]::text[]" }
+        func repeated(_ value: String, as type: String) -> String { "array_fill(\(value)::\(type), ARRAY[\(events.count)])" }
+        try await stack.execute("""
+            SELECT * FROM {schema}.append_batch(\(texts(events.map(\.stream))), \(texts(events.map(\.id))),
+                \(repeated("'/orgs/test/desk'", as: "text")), \(repeated("'onewindow.test.happened.v1'", as: "text")),
+                \(repeated("now()", as: "timestamptz")), \(repeated("'test-org'", as: "text")), \(repeated("'320505001001'", as: "text")),
+                \(repeated("'{\"n\":1}'", as: "json")), \(repeated("'{}'", as: "json")), \(texts(events.map { $0.topic ?? "" })))
+            """)
     }
 
     @Test func concurrentMigratorsApplyEachMigrationExactlyOnce() async throws {

@@ -44,7 +44,7 @@ package enum CanonicalEvent {
             id: envelope.id, source: envelope.source, type: envelope.type.rawValue, time: envelope.time.date,
             actor: envelope.actor.text, region: envelope.region.text,
             data: Data(data), metadata: Data(encodedMetadata(metadata)), topic: topic)
-        return BatchedEvent(stream: stream, event: event)
+        return BatchedEvent(stream: stream, event: event, newStream: person?.created ?? false)
     }
 
     /// The metadata object with sorted names. Its names are distinct: extension attributes are

@@ -10,9 +10,11 @@ package struct KeyedPerson: Sendable {
     let key: SymmetricKey
     /// Created by this batch from an event that is not a registration.
     let unregistered: Bool
+    /// Created by this batch: the person's stream has no events yet (a hint to the append).
+    let created: Bool
 
-    package init(id: UUID, key: SymmetricKey, unregistered: Bool) {
-        (self.id, self.key, self.unregistered) = (id, key, unregistered)
+    package init(id: UUID, key: SymmetricKey, unregistered: Bool, created: Bool = false) {
+        (self.id, self.key, self.unregistered, self.created) = (id, key, unregistered, created)
     }
 }
 
@@ -52,7 +54,7 @@ struct PersonResolution: Sendable {
         let raced = try await keys.wrappedKeys(of: resolved.values.filter { !$0.created }.map(\.id))
         for (hash, person) in resolved {
             if person.created, let entry = fresh[hash] {
-                people[hash] = KeyedPerson(id: person.id, key: entry.1, unregistered: !registeredInBatch.contains(hash))
+                people[hash] = KeyedPerson(id: person.id, key: entry.1, unregistered: !registeredInBatch.contains(hash), created: true)
             } else if let wrapped = raced[person.id] {
                 people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(wrapped, for: person.id), unregistered: false)
             }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Appending: one call of the store's `append_batch` function per append (migration 5),
+/// Appending: one call of the store's `append_batch` function per append (migrations 5 and 9),
 /// binding one array per column, so that a batch of thousands of events costs one round trip
 /// and the append lock is held only while PostgreSQL inserts and commits.
 enum EventInsert {
@@ -10,6 +10,7 @@ enum EventInsert {
     /// events that are not stored yet (by `(source, id)`; the caller passes each key at most
     /// once), numbers each after its stream's current version, records each one's topic (the outbox), and
     /// returns what was written by key. Outside a transaction the call commits by itself.
+    /// Streams marked ``BatchedEvent/newStream`` are numbered from 1 on the first try.
     static func insert(_ events: [BatchedEvent], schema: SchemaName) -> PostgresQuery {
         let streams = events.map(\.stream)
         let ids = events.map(\.event.id)
@@ -21,11 +22,13 @@ enum EventInsert {
         let data = events.map { JSONText(bytes: $0.event.data) }
         let metadata = events.map { JSONText(bytes: $0.event.metadata) }
         let topics = events.map { $0.event.topic ?? "" }
+        let newStreams = events.map(\.newStream)
         return """
             SELECT position, stream_version, source, event_id
             FROM \(unescaped: schema.rawValue).append_batch(
                 \(streams)::text[], \(ids)::text[], \(sources)::text[], \(types)::text[], \(times)::timestamptz[],
-                \(actors)::text[], \(regions)::text[], \(data)::json[], \(metadata)::json[], \(topics)::text[])
+                \(actors)::text[], \(regions)::text[], \(data)::json[], \(metadata)::json[], \(topics)::text[],
+                \(newStreams)::bool[])
             """
     }
 

@@ -42,10 +42,16 @@ public struct NewEvent: Sendable, Equatable {
 public struct BatchedEvent: Sendable, Equatable {
     public var stream: String
     public var event: NewEvent
+    /// The caller created the stream's subject just now (a person the intake created for this
+    /// batch), so the stream should have no events: the append then numbers it from 1 without
+    /// looking up its last version. Only a hint: if the stream has events after all, the append
+    /// notices on its unique index and numbers it after them.
+    public var newStream: Bool
 
-    public init(stream: String, event: NewEvent) {
+    public init(stream: String, event: NewEvent, newStream: Bool = false) {
         self.stream = stream
         self.event = event
+        self.newStream = newStream
     }
 }
 

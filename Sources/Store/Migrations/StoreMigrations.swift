@@ -266,5 +266,72 @@ public enum StoreMigrations {
             $function$
             """,
         ]),
+        // Before inserting, the append asked two questions per event — is its (source, id)
+        // stored already? what is its stream's last version? — and the insert's unique indexes
+        // then asked both again. The first try now skips the lookups: every event is taken as
+        // new, and a stream the caller marks as created just now (`new_streams`: a person the
+        // intake created for this batch) starts at version 1. The unique indexes stay the judge.
+        // If an event is stored already, or a stream marked new has events after all (another
+        // intake appended for the same person between its creation and this call), the insert
+        // fails on them, the try is rolled back (a subtransaction; the error is caught, so the
+        // server log stays quiet) and the batch is appended by migration 8's function, lookups
+        // and all. A resent batch costs one wasted try. psql, 1,000 events (700 of new streams)
+        // into 300,000, ten alternated calls: 23.7 → 18.7 ms median. The lock is taken before
+        // the try: a lock taken inside it would be released by its rollback. Migration 8's
+        // function stays as it was, so an intake of the previous version keeps working.
+        Migration(version: 9, name: "append: a first try without lookups, the full append on a conflict", statements: [
+            """
+            CREATE FUNCTION {schema}.append_batch(
+                streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
+                actors text[], regions text[], data json[], metadata json[], topics text[], new_streams bool[])
+            RETURNS TABLE ("position" bigint, stream_version bigint, source text, event_id text)
+            LANGUAGE plpgsql VOLATILE AS $function$
+            DECLARE
+                positions bigint[];
+                versions bigint[];
+                appended_sources text[];
+                appended_ids text[];
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext('{schema}'));
+                BEGIN
+                    -- The rows are gathered into arrays and returned after the try: rows
+                    -- returned from inside it would stay returned when it is rolled back.
+                    EXECUTE $query$
+                        WITH input AS (
+                            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                WITH ORDINALITY AS i(stream, event_id, source, type, time, actor, region, data, metadata, topic, is_new, ord)
+                        ), numbered AS (
+                            SELECT i.ord, i.stream, i.is_new, row_number() OVER (PARTITION BY i.stream ORDER BY i.ord) AS n
+                            FROM input i
+                        ), versioned AS (
+                            SELECT f.ord, f.n + CASE WHEN f.is_new THEN 0
+                                                     ELSE coalesce((SELECT max(e.stream_version) FROM {schema}.events e
+                                                                    WHERE e.stream = f.stream), 0) END AS stream_version
+                            FROM numbered f
+                        ), inserted AS (
+                            INSERT INTO {schema}.events
+                                (stream, stream_version, type, time, actor, region, source, event_id, data, metadata, topic)
+                            SELECT i.stream, v.stream_version, i.type, i.time, i.actor, nullif(i.region, ''),
+                                   i.source, i.event_id, i.data, i.metadata, nullif(i.topic, '')
+                            FROM versioned v JOIN input i ON i.ord = v.ord
+                            ORDER BY v.ord
+                            RETURNING position, stream_version, source, event_id
+                        )
+                        SELECT array_agg(position ORDER BY position), array_agg(stream_version ORDER BY position),
+                               array_agg(source ORDER BY position), array_agg(event_id ORDER BY position)
+                        FROM inserted
+                    $query$
+                    INTO positions, versions, appended_sources, appended_ids
+                    USING streams, event_ids, sources, types, times, actors, regions, data, metadata, topics, new_streams;
+                EXCEPTION WHEN unique_violation THEN
+                    RETURN QUERY SELECT * FROM {schema}.append_batch(
+                        streams, event_ids, sources, types, times, actors, regions, data, metadata, topics);
+                    RETURN;
+                END;
+                RETURN QUERY SELECT * FROM unnest(positions, versions, appended_sources, appended_ids);
+            END
+            $function$
+            """,
+        ]),
     ]
 }
