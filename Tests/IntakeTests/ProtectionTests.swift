@@ -43,6 +43,37 @@ struct ProtectionTests {
         #expect(throws: DataProtectionError.self) { try other.unwrap(wrapped, for: person) }
     }
 
+    /// Stored wrapped keys must keep opening: a wrapped key is swift-crypto's AES-GCM combined
+    /// box (nonce ‖ ciphertext ‖ tag) of the data key under the key HKDF derives for wrapping,
+    /// with the person id's lowercase text as authenticated data — whatever code computes it.
+    /// One wrapper wraps and unwraps many keys; an altered byte or another person fails.
+    @Test func wrappedKeysKeepTheirDefinition() throws {
+        let master = "another-master-key-that-is-long-enough-012345"
+        let protection = try DataProtection(masterKey: master)
+        let wrapping = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Array(master.utf8)), salt: Array("onewindow".utf8),
+                                              info: Array("person-key-wrap.v1".utf8), outputByteCount: 32)
+        let wrapper = protection.keyWrapper()
+        for _ in 0..<50 {
+            let person = UUID()
+            let key = protection.newPersonKey()
+            let binding = Data(person.uuidString.lowercased().utf8)
+            let keyBytes = key.withUnsafeBytes { Data($0) }
+            // Wrapped as before: opens here.
+            let before = try AES.GCM.seal(keyBytes, using: wrapping, authenticating: binding).combined!
+            #expect(try wrapper.unwrap(before, for: person).withUnsafeBytes { Data($0) } == keyBytes)
+            // Wrapped here: opens as before, and here.
+            let now = try wrapper.wrap(key, for: person)
+            #expect(now.count == 60)
+            #expect(try AES.GCM.open(AES.GCM.SealedBox(combined: now), using: wrapping, authenticating: binding) == keyBytes)
+            #expect(try wrapper.unwrap(now, for: person).withUnsafeBytes { Data($0) } == keyBytes)
+            var altered = now
+            altered[Int.random(in: 0..<60)] ^= 0x01
+            #expect(throws: DataProtectionError.self) { try wrapper.unwrap(altered, for: person) }
+            #expect(throws: DataProtectionError.self) { try wrapper.unwrap(now, for: UUID()) }
+            #expect(throws: DataProtectionError.self) { try wrapper.unwrap(now.prefix(59), for: person) }
+        }
+    }
+
     @Test func aShortMasterKeyIsRefused() {
         #expect(throws: DataProtectionError.self) { try DataProtection(masterKey: "short") }
     }

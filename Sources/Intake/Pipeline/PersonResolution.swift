@@ -38,8 +38,9 @@ struct PersonResolution: Sendable {
         }
         let wanted = Array(Set(hashes.compactMap { $0 }))
         var people: [Data: KeyedPerson] = [:]
+        let wrapper = protection.keyWrapper()
         for (hash, person) in try await keys.knownPeople(wanted) {
-            people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(person.wrappedKey, for: person.id), unregistered: false)
+            people[hash] = KeyedPerson(id: person.id, key: try wrapper.unwrap(person.wrappedKey, for: person.id), unregistered: false)
         }
         let missing = wanted.filter { people[$0] == nil }
         guard !missing.isEmpty else { return people }
@@ -47,7 +48,7 @@ struct PersonResolution: Sendable {
         for hash in missing {
             let id = RandomPool.shared.uuid()
             let key = protection.newPersonKey()
-            fresh[hash] = (NewPerson(id: id, wrappedKey: try protection.wrap(key, for: id)), key)
+            fresh[hash] = (NewPerson(id: id, wrappedKey: try wrapper.wrap(key, for: id)), key)
         }
         let resolved = try await keys.resolvePeople(fresh.mapValues { $0.0 })
         // Created by a concurrent intake between the two statements: read their keys.
@@ -56,7 +57,7 @@ struct PersonResolution: Sendable {
             if person.created, let entry = fresh[hash] {
                 people[hash] = KeyedPerson(id: person.id, key: entry.1, unregistered: !registeredInBatch.contains(hash), created: true)
             } else if let wrapped = raced[person.id] {
-                people[hash] = KeyedPerson(id: person.id, key: try protection.unwrap(wrapped, for: person.id), unregistered: false)
+                people[hash] = KeyedPerson(id: person.id, key: try wrapper.unwrap(wrapped, for: person.id), unregistered: false)
             }
         }
         return people

@@ -46,27 +46,19 @@ public struct DataProtection: Sendable {
 
     /// Wraps a person's data key for storage: AES-GCM seal under the wrapping key, bound to the
     /// person id (as authenticated data) so a wrapped key cannot be moved to another person.
+    /// For many keys, use one ``keyWrapper()``.
     public func wrap(_ key: SymmetricKey, for person: UUID) throws(DataProtectionError) -> Data {
-        do {
-            let bytes = key.withUnsafeBytes { Data($0) }
-            return try AES.GCM.seal(bytes, using: wrappingKey, nonce: RandomPool.shared.nonce(),
-                                    authenticating: Self.binding(person)).combined!
-        } catch {
-            throw .sealFailed
-        }
+        try keyWrapper().wrap(key, for: person)
     }
 
     /// Unwraps a stored data key; fails when the master key or the person does not match.
     public func unwrap(_ wrapped: Data, for person: UUID) throws(DataProtectionError) -> SymmetricKey {
-        do {
-            let box = try AES.GCM.SealedBox(combined: wrapped)
-            return SymmetricKey(data: try AES.GCM.open(box, using: wrappingKey, authenticating: Self.binding(person)))
-        } catch {
-            throw .unwrapFailed
-        }
+        try keyWrapper().unwrap(wrapped, for: person)
     }
 
-    static func binding(_ person: UUID) -> Data { Data(person.lowercasedString.utf8) }
+    /// Wraps and unwraps many keys with the wrapping key scheduled once (for one task).
+    package func keyWrapper() -> KeyWrapper { KeyWrapper(wrappingKey: wrappingKey) }
+
 }
 
 /// What can go wrong with keys. Descriptions never carry key material or personal data.

@@ -13,26 +13,11 @@ import Foundation
 ///
 /// One sealer belongs to one task at a time (it is not `Sendable`): the intake makes one per event.
 final class GCMSealer {
-    /// The AES-256-GCM implementation, fetched from OpenSSL's default provider once.
-    private static let cipher = Cipher()
-
-    private struct Cipher: @unchecked Sendable {  // an EVP_CIPHER is immutable once fetched
-        let pointer: OpaquePointer?
-        init() { pointer = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) }
-    }
-
     private let context: OpaquePointer
 
     /// A context keyed with `key` (32 bytes).
     init(key: SymmetricKey) throws(DataProtectionError) {
-        guard key.bitCount == 256, let cipher = Self.cipher.pointer, let context = EVP_CIPHER_CTX_new() else { throw .sealFailed }
-        let keyed = key.withUnsafeBytes { key in
-            EVP_EncryptInit_ex2(context, cipher, key.bindMemory(to: UInt8.self).baseAddress, nil, nil)
-        }
-        guard keyed == 1 else {
-            EVP_CIPHER_CTX_free(context)
-            throw .sealFailed
-        }
+        guard let context = AES256GCM.context(key: key, encrypting: true) else { throw .sealFailed }
         self.context = context
     }
 
@@ -71,5 +56,32 @@ final class GCMSealer {
             return true
         }
         guard done else { throw .sealFailed }
+    }
+}
+
+/// OpenSSL's AES-256-GCM, shared by ``GCMSealer`` and ``KeyWrapper``.
+enum AES256GCM {
+    /// The implementation, fetched from OpenSSL's default provider once.
+    private static let cipher = Cipher()
+
+    private struct Cipher: @unchecked Sendable {  // an EVP_CIPHER is immutable once fetched
+        let pointer: OpaquePointer?
+        init() { pointer = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) }
+    }
+
+    /// A new context keyed with `key` (32 bytes) for encrypting or decrypting; nil when OpenSSL
+    /// refuses. The caller frees it (`EVP_CIPHER_CTX_free`).
+    static func context(key: SymmetricKey, encrypting: Bool) -> OpaquePointer? {
+        guard key.bitCount == 256, let cipher = cipher.pointer, let context = EVP_CIPHER_CTX_new() else { return nil }
+        let keyed = key.withUnsafeBytes { key in
+            let bytes = key.bindMemory(to: UInt8.self).baseAddress
+            return encrypting ? EVP_EncryptInit_ex2(context, cipher, bytes, nil, nil)
+                              : EVP_DecryptInit_ex2(context, cipher, bytes, nil, nil)
+        }
+        guard keyed == 1 else {
+            EVP_CIPHER_CTX_free(context)
+            return nil
+        }
+        return context
     }
 }

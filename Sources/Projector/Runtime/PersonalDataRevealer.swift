@@ -71,8 +71,9 @@ final class PersonalDataRevealer: Sendable {
         guard !missing.isEmpty else { return result }
         let wrapped = try await keys.wrappedKeys(of: missing)
         var fetched: [UUID: SymmetricKey] = [:]
+        let wrapper = protection.keyWrapper()
         for (person, data) in wrapped {
-            if let key = try? protection.unwrap(data, for: person) { fetched[person] = key }
+            if let key = try? wrapper.unwrap(data, for: person) { fetched[person] = key }
         }
         cache.withLock { cache in
             if cache.count + fetched.count > maximumEntries { cache.removeAll(keepingCapacity: true) }
