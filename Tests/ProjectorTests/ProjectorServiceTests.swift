@@ -195,6 +195,51 @@ struct ProjectionVersionTests {
         }
     }
 
+    /// The same holds for what the version consumes. Here the change drops a type the live
+    /// version reads and stops revealing: the live version still takes the request, with the
+    /// beneficiary's name opened, into its table, and the rebuilt version passes it over.
+    @Test func theLiveVersionKeepsItsOwnTypesAndRevealWhenTheDefinitionChanges() async throws {
+        let old = try #require(ProjectorTestStack.catalog.definition(named: "education.children"))
+        #expect(old.reveal && old.types.contains("onewindow.service.requested.v1"))
+        let changed = ProjectionDefinition(
+            name: old.name, department: old.department, sqlName: old.sqlName, description: old.description, topics: old.topics,
+            types: old.types.subtracting(["onewindow.service.requested.v1"]), reveal: false, key: old.key, columns: old.columns,
+            schemaSQL: old.schemaSQL, handlersSQL: old.handlersSQL, viewSQL: old.viewSQL, fingerprint: old.fingerprint + "-changed")
+        let request: JSONValue = .object([
+            "identity": .object(["type": .string("passport"), "number": .string("J56789012")]),
+            "requestId": .string("R-971"), "category": .string("education"), "service": .string("school-enrollment"),
+            "beneficiary": .string("周小安"),
+        ])
+        let example = Example(name: "a request waiting for the registration", events: [
+            .init(type: "onewindow.service.requested.v1", subject: "3f4a5b6c-7d8e-4f9a-8b1c-2d3e4f5a6b7d", time: "2026-03-02T09:30:00+08:00",
+                  actor: "education", region: nil, data: request),
+        ], batches: [1], rows: [])
+        try await ProjectorTestStack.with { stack in
+            _ = try await stack.registry.ensureLive(old)
+            let live = try #require(try await stack.registry.versions(of: old.name).live)
+            #expect(live.consumption == old.consumption)
+            let batch = try await example.batchEvents(stack: stack).map(\.event)
+            #expect(batch[0].value.contains("enc:v1:"), "the name is sealed on the topic")
+            func waiting(_ version: ProjectionVersion) async throws -> [String] {
+                try await stack.client.collect(
+                    PostgresQuery(unsafeSQL: "SELECT coalesce(by_name, '') FROM \(version.schema).pending_requests"), logger: stack.logger
+                ).map { try $0.decode(String.self) }
+            }
+            let onOld = try await BatchApplier(definition: changed, version: live, registry: stack.registry,
+                                               revealer: stack.revealer, logger: stack.logger).apply(batch)
+            #expect(onOld.applied == 1 && onOld.parked == 0)
+            #expect(try await waiting(live) == ["周小安"])
+
+            _ = try await stack.registry.startBuilding(changed)
+            let rebuilt = try #require(try await stack.registry.versions(of: old.name).building)
+            #expect(rebuilt.consumption == changed.consumption)
+            let onNew = try await BatchApplier(definition: changed, version: rebuilt, registry: stack.registry,
+                                               revealer: stack.revealer, logger: stack.logger).apply(batch)
+            #expect(onNew.applied == 0 && onNew.skipped == 1)
+            #expect(try await waiting(rebuilt) == [])
+        }
+    }
+
     /// What a version stores of its handlers reads back as the same statements, for every shipped projection.
     @Test func aScriptWrittenOutReadsBackAsTheSameStatements() {
         for definition in ProjectorTestStack.catalog.definitions {

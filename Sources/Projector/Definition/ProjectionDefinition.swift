@@ -31,6 +31,20 @@ public struct ProjectionDefinition: Sendable, Hashable {
 
     /// The schema of version `version`: `proj_<department>_<view>_v<N>`.
     public func schemaName(version: Int) -> String { "proj_\(department)_\(sqlName)_v\(version)" }
+
+    /// What a version of this definition consumes.
+    public var consumption: Consumption { Consumption(topics: topics, types: types, reveal: reveal) }
+
+    /// What a version consumes and how its handlers see it: kept with the version (as its
+    /// handlers are), so a live version runs on as it was made while a changed definition is
+    /// rebuilt beside it.
+    public struct Consumption: Sendable, Hashable {
+        public let topics: [CanonicalTopic]
+        /// Event types handed to the handlers; other events only advance the offsets.
+        public let types: Set<String>
+        /// Personal fields arrive decrypted in the batch.
+        public let reveal: Bool
+    }
 }
 
 /// A column of a view.

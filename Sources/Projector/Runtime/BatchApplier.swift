@@ -38,7 +38,7 @@ struct BatchApplier: Sendable {
     func apply(_ events: [BatchEvent]) async throws -> Outcome {
         guard !events.isEmpty else { return Outcome() }
         var events = events
-        if let revealer, definition.reveal { try await revealer.reveal(&events) }
+        if let revealer, version.consumption(or: definition).reveal { try await revealer.reveal(&events) }
         return try await applySplitting(events[...])
     }
 
@@ -69,10 +69,10 @@ struct BatchApplier: Sendable {
     /// advance the offsets and the progress.
     private func transaction(_ events: ArraySlice<BatchEvent>, park reason: String?) async throws -> Outcome {
         let (s, name, number, logger) = (registry.schema.rawValue, definition.name, version.version, logger)
-        // The version's own handlers: a live version runs on with them while a changed
-        // definition is rebuilt beside it.
+        // The version's own handlers and types: a live version runs on with them while a
+        // changed definition is rebuilt beside it.
         let handlers = (version.handlers ?? definition.handlersSQL).rendered(schema: version.schema)
-        let types = definition.types
+        let types = version.consumption(or: definition).types
         do {
             return try await registry.client.inTransaction(logger: logger) { connection in
                 let state = try await connection.collect(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Relay
 import Store
 
 /// A version of a projection and where it lives.
@@ -14,6 +15,14 @@ public struct ProjectionVersion: Sendable, Hashable {
     /// The handlers the version was created with (nil for a version created before they were
     /// kept: it runs the definition's).
     public let handlers: SQLScript?
+    /// What the version was created to consume (nil for a version created before it was kept:
+    /// it takes the definition's).
+    public let consumption: ProjectionDefinition.Consumption?
+
+    /// What the version consumes: its own, or the definition's for a version that kept none.
+    func consumption(or definition: ProjectionDefinition) -> ProjectionDefinition.Consumption {
+        consumption ?? definition.consumption
+    }
 }
 
 /// The live and building versions of one projection.
@@ -147,13 +156,22 @@ public struct ProjectionRegistry: Sendable {
 
     static func versions(of projection: String, schema s: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> ProjectionVersions {
         let rows = try await connection.collect(
-            "SELECT version, schema_name, fingerprint, state, handlers FROM \(unescaped: s).versions WHERE projection = \(projection) AND state <> 'retired'",
+            """
+            SELECT version, schema_name, fingerprint, state, handlers, topics, types, reveal
+            FROM \(unescaped: s).versions WHERE projection = \(projection) AND state <> 'retired'
+            """,
             logger: logger)
         var result = ProjectionVersions()
         for row in rows {
-            let (version, schemaName, fingerprint, state, handlers) = try row.decode((Int, String, String, String, String?).self)
+            let (version, schemaName, fingerprint, state, handlers, topics, types, reveal) =
+                try row.decode((Int, String, String, String, String?, [String]?, [String]?, Bool?).self)
+            var consumption: ProjectionDefinition.Consumption?
+            if let topics, let types, let reveal {
+                consumption = .init(topics: topics.compactMap(CanonicalTopic.init(rawValue:)), types: Set(types), reveal: reveal)
+            }
             let value = ProjectionVersion(projection: projection, version: version, schema: schemaName, fingerprint: fingerprint,
-                                          state: ProjectionVersion.State(rawValue: state) ?? .retired, handlers: handlers.map(SQLScript.init))
+                                          state: ProjectionVersion.State(rawValue: state) ?? .retired, handlers: handlers.map(SQLScript.init),
+                                          consumption: consumption)
             switch value.state {
             case .live: result.live = value
             case .building: result.building = value
@@ -180,13 +198,15 @@ public struct ProjectionRegistry: Sendable {
         }
         try await connection.query(
             """
-            INSERT INTO \(unescaped: s).versions (projection, version, schema_name, fingerprint, state, handlers)
-            VALUES (\(definition.name), \(version), \(target), \(definition.fingerprint), \(state.rawValue), \(definition.handlersSQL.text))
+            INSERT INTO \(unescaped: s).versions (projection, version, schema_name, fingerprint, state, handlers, topics, types, reveal)
+            VALUES (\(definition.name), \(version), \(target), \(definition.fingerprint), \(state.rawValue), \(definition.handlersSQL.text),
+                    \(definition.topics.map(\.rawValue)), \(definition.types.sorted()), \(definition.reveal))
             """, logger: logger)
         try await connection.query(
             "INSERT INTO \(unescaped: s).progress (projection, version) VALUES (\(definition.name), \(version))", logger: logger)
         return ProjectionVersion(projection: definition.name, version: version, schema: target,
-                                 fingerprint: definition.fingerprint, state: state, handlers: definition.handlersSQL)
+                                 fingerprint: definition.fingerprint, state: state, handlers: definition.handlersSQL,
+                                 consumption: definition.consumption)
     }
 
     private func replaceView(_ definition: ProjectionDefinition, schema target: String, _ connection: PostgresConnection) async throws {

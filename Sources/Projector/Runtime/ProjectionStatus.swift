@@ -48,7 +48,8 @@ public struct ProjectionStatusReader: Sendable {
         let rows = try await registry.client.collect(
             """
             SELECT v.projection, v.version, v.state, v.fingerprint, coalesce(p.applied, 0), p.last_position, p.last_event_time,
-                   (SELECT count(*) FROM \(unescaped: s).parked k WHERE k.projection = v.projection AND k.version = v.version)
+                   (SELECT count(*) FROM \(unescaped: s).parked k WHERE k.projection = v.projection AND k.version = v.version),
+                   v.topics
             FROM \(unescaped: s).versions v
             LEFT JOIN \(unescaped: s).progress p ON p.projection = v.projection AND p.version = v.version
             WHERE v.state <> 'retired'
@@ -63,18 +64,26 @@ public struct ProjectionStatusReader: Sendable {
         }
         let byName = Dictionary(uniqueKeysWithValues: definitions.map { ($0.name, $0) })
         let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        // Each version's own topics (a live version consumes what it was made with).
+        var versions: [(row: PostgresRow, topics: [CanonicalTopic])] = []
+        for row in rows {
+            let cells = row.makeRandomAccess()
+            guard let definition = byName[try cells[0].decode(String.self)] else { continue }
+            let kept = try cells[8].decode([String]?.self)
+            versions.append((row, kept.map { $0.compactMap(CanonicalTopic.init(rawValue:)) } ?? definition.topics))
+        }
         var marks: [String: [KafkaWatermarks]] = [:]
-        for topic in Set(definitions.flatMap(\.topics)) {
+        for topic in Set(versions.flatMap(\.topics)) {
             let name = naming.name(of: topic)
             marks[name] = (try? await admin.watermarks(name)) ?? []
         }
         var result: [ProjectionStatus] = []
-        for row in rows {
-            let (projection, version, state, fingerprint, applied, lastPosition, lastTime, parked) =
-                try row.decode((String, Int, String, String, Int64, Int64?, Date?, Int64).self)
+        for (row, topics) in versions {
+            let (projection, version, state, fingerprint, applied, lastPosition, lastTime, parked, _) =
+                try row.decode((String, Int, String, String, Int64, Int64?, Date?, Int64, [String]?).self)
             guard let definition = byName[projection] else { continue }
             var partitions: [ProjectionStatus.PartitionLag] = []
-            for topic in definition.topics {
+            for topic in topics {
                 let name = naming.name(of: topic)
                 for mark in marks[name] ?? [] {
                     let next = offsets["\(projection)#\(version)"]?[name]?[mark.partition.partition] ?? 0

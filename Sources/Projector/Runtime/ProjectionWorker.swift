@@ -24,7 +24,7 @@ struct ProjectionWorker: Sendable {
     var onBatch: (@Sendable (BatchApplier.Outcome) -> Void)? = nil
 
     func run() async throws {
-        let topics = definition.topics.map { naming.name(of: $0) }
+        let topics = version.consumption(or: definition).topics.map { naming.name(of: $0) }
         var configuration = KafkaConsumerConfiguration(client: kafka, groupID: registry.namespace.groupID(definition, version: version.version, topicPrefix: naming.prefix))
         configuration.offsetReset = .earliest
         configuration.sessionTimeoutMilliseconds = 10_000

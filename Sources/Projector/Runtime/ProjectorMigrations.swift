@@ -68,5 +68,13 @@ public enum ProjectorMigrations {
         Migration(version: 2, name: "each version keeps its handlers", statements: [
             "ALTER TABLE {schema}.versions ADD COLUMN handlers text",
         ]),
+        // The same for what the version consumes: its topics, the event types its handlers are
+        // given, and whether personal fields reach them opened. With the new definition's
+        // lists, a live version would stop seeing a type the change dropped (its tables falling
+        // behind until the switch), or get sealed strings where its handlers expect names. Null
+        // for versions created before: they take the definition's.
+        Migration(version: 3, name: "each version keeps what it consumes", statements: [
+            "ALTER TABLE {schema}.versions ADD COLUMN topics text[], ADD COLUMN types text[], ADD COLUMN reveal boolean",
+        ]),
     ]
 }

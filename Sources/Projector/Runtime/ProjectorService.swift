@@ -82,7 +82,8 @@ public final class ProjectorService: Service, Sendable {
     }
 
     func runner(_ definition: ProjectionDefinition, onBatch: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionRunner {
-        ProjectionRunner(definition: definition, registry: registry, revealer: definition.reveal ? revealer : nil,
+        // Each version's applier decides whether to reveal (a live version as it was made).
+        ProjectionRunner(definition: definition, registry: registry, revealer: revealer,
                          settings: settings, logger: logger, onBatch: onBatch)
     }
 
