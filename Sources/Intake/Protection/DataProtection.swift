@@ -58,7 +58,6 @@ public struct DataProtection: Sendable {
 
     /// Wraps and unwraps many keys with the wrapping key scheduled once (for one task).
     package func keyWrapper() -> KeyWrapper { KeyWrapper(wrappingKey: wrappingKey) }
-
 }
 
 /// What can go wrong with keys. Descriptions never carry key material or personal data.

@@ -25,11 +25,6 @@ package final class RandomPool: Sendable {
         var next = RandomPool.size
     }
 
-    /// A fresh 96-bit nonce for AES-GCM.
-    func nonce() -> AES.GCM.Nonce {
-        take(12) { try! AES.GCM.Nonce(data: $0) }  // 12 bytes is always a valid nonce
-    }
-
     /// Fills `nonce` (12 bytes) with a fresh 96-bit nonce for AES-GCM.
     func fillNonce(_ nonce: UnsafeMutableRawBufferPointer) {
         precondition(nonce.count == 12, "an AES-GCM nonce is 12 bytes")
