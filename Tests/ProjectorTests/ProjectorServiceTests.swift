@@ -162,12 +162,9 @@ struct ProjectionVersionTests {
     /// the new ones.
     @Test func theLiveVersionKeepsItsOwnHandlersWhenTheDefinitionChanges() async throws {
         let old = try #require(ProjectorTestStack.catalog.definition(named: "police.residents"))
-        let changed = ProjectionDefinition(
-            name: old.name, department: old.department, sqlName: old.sqlName, description: old.description, topics: old.topics,
-            types: old.types, reveal: old.reveal, key: old.key, columns: old.columns,
+        let changed = old.changed(
             schemaSQL: SQLScript(old.schemaSQL.text + "ALTER TABLE {{schema}}.residents ADD COLUMN noted boolean NOT NULL DEFAULT false;\n"),
-            handlersSQL: SQLScript(old.handlersSQL.text + "UPDATE {{schema}}.residents r SET noted = true FROM batch b WHERE r.person_id = b.person_id;\n"),
-            viewSQL: old.viewSQL, fingerprint: old.fingerprint + "-changed")
+            handlersSQL: SQLScript(old.handlersSQL.text + "UPDATE {{schema}}.residents r SET noted = true FROM batch b WHERE r.person_id = b.person_id;\n"))
         let registration: JSONValue = .object([
             "identity": .object(["type": .string("passport"), "number": .string("E12345678")]),
             "name": .string("Anna Petrova"), "sex": .string("female"), "birthDate": .string("1995-11-02"), "originRegion": .string("510124000000"),
@@ -201,10 +198,7 @@ struct ProjectionVersionTests {
     @Test func theLiveVersionKeepsItsOwnTypesAndRevealWhenTheDefinitionChanges() async throws {
         let old = try #require(ProjectorTestStack.catalog.definition(named: "education.children"))
         #expect(old.reveal && old.types.contains("onewindow.service.requested.v1"))
-        let changed = ProjectionDefinition(
-            name: old.name, department: old.department, sqlName: old.sqlName, description: old.description, topics: old.topics,
-            types: old.types.subtracting(["onewindow.service.requested.v1"]), reveal: false, key: old.key, columns: old.columns,
-            schemaSQL: old.schemaSQL, handlersSQL: old.handlersSQL, viewSQL: old.viewSQL, fingerprint: old.fingerprint + "-changed")
+        let changed = old.changed(types: old.types.subtracting(["onewindow.service.requested.v1"]), reveal: false)
         let request: JSONValue = .object([
             "identity": .object(["type": .string("passport"), "number": .string("J56789012")]),
             "requestId": .string("R-971"), "category": .string("education"), "service": .string("school-enrollment"),
@@ -246,6 +240,17 @@ struct ProjectionVersionTests {
             #expect(SQLScript(definition.handlersSQL.text) == definition.handlersSQL, "\(definition.name)")
             #expect(SQLScript(definition.schemaSQL.text) == definition.schemaSQL, "\(definition.name)")
         }
+    }
+}
+
+extension ProjectionDefinition {
+    /// This definition with some parts changed, as an edit on disk would change it (a new fingerprint).
+    func changed(types: Set<String>? = nil, reveal: Bool? = nil, schemaSQL: SQLScript? = nil, handlersSQL: SQLScript? = nil) -> ProjectionDefinition {
+        ProjectionDefinition(
+            name: name, department: department, sqlName: sqlName, description: description, topics: topics,
+            types: types ?? self.types, reveal: reveal ?? self.reveal, key: key, columns: columns,
+            schemaSQL: schemaSQL ?? self.schemaSQL, handlersSQL: handlersSQL ?? self.handlersSQL,
+            viewSQL: viewSQL, fingerprint: fingerprint + "-changed")
     }
 }
 
