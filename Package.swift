@@ -157,6 +157,7 @@ let package = Package(
             name: "onewindowTests",
             dependencies: [
                 "onewindow", "Domain", "Intake", "Store", "Kafka", "API", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import API
+import ArgumentParser
 import Domain
 import Foundation
 #if canImport(FoundationNetworking)
@@ -82,6 +83,20 @@ struct SimulationTests {
             #expect((1...100).contains(batch.count))
             #expect(Set(batch.map(\.actor)).count == 1)
         }
+    }
+
+    /// A size or pace out of bounds is refused before anything is sent, by one message naming
+    /// the option as that command spells it.
+    @Test func optionsOutOfBoundsAreRefusedByName() {
+        func message(_ arguments: [String], _ command: any ParsableCommand.Type) -> String? {
+            do { _ = try command.parseAsRoot(arguments); return nil } catch { return command.message(for: error) }
+        }
+        #expect(message(["--people", "0"], SimulateCommand.self) == "--people must be between 1 and 1000000")
+        #expect(message(["--days", "4000"], SimulateCommand.self) == "--days must be between 1 and 3650")
+        #expect(message(["--rate", "0"], SimulateCommand.self) == "--rate must be a number of events per second above 0")
+        #expect(message(["--demo-people", "0"], DevCommand.self) == "--demo-people must be between 1 and 1000000")
+        #expect(message(["--demo-rate", "0"], DevCommand.self) == "--demo-rate must be a number of events per second above 0")
+        #expect(message(["--people", "10", "--days", "2", "--rate", "5"], SimulateCommand.self) == nil)
     }
 
     /// Nothing listening: one line that names the URL, not a dump of the URL error.

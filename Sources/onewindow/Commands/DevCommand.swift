@@ -19,9 +19,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "With --demo: events per second.") var demoRate = 50.0
 
     func validate() throws {
-        guard (1...1_000_000).contains(demoPeople) else { throw ValidationError("--demo-people must be between 1 and 1000000") }
-        guard (1...3_650).contains(demoDays) else { throw ValidationError("--demo-days must be between 1 and 3650") }
-        guard demoRate > 0, demoRate <= 1_000_000 else { throw ValidationError("--demo-rate must be a number of events per second above 0") }
+        if let problem = DepartmentTraffic.problem(people: demoPeople, days: demoDays, rate: demoRate, optionPrefix: "demo-") {
+            throw ValidationError(problem)
+        }
     }
 
     func run() async throws {

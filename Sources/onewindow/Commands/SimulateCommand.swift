@@ -26,9 +26,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Names the city: ids, housing units and identities follow from it.") var label = "demo"
 
     func validate() throws {
-        guard (1...1_000_000).contains(people) else { throw ValidationError("--people must be between 1 and 1000000") }
-        guard (1...3_650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
-        if let rate, !(rate > 0 && rate <= 1_000_000) { throw ValidationError("--rate must be a number of events per second above 0") }
+        if let problem = DepartmentTraffic.problem(people: people, days: days, rate: rate, optionPrefix: "") { throw ValidationError(problem) }
         guard ["kafka", "http"].contains(via) else { throw ValidationError("--via must be kafka or http, not '\(via)'") }
         if let url, URL(string: url)?.host == nil { throw ValidationError("--url '\(url)' is not an http URL with a host") }
         guard !label.isEmpty, label.utf8.count <= 32, label.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else {
@@ -59,15 +57,10 @@ struct SimulateCommand: AsyncParsableCommand {
             let door = try await HTTPDoor.make(url: base, authority: try await TokenAuthority(secret: secrets.tokenSecret), organizations: organizations)
             tally = try await traffic.send(through: door) { report($0) }
         } else {
-            let parts = ServiceAssembly(environment: environment, logger: logger)
-            let producer = try parts.producer()
-            let topic = IntakeTopics(prefix: environment.topicPrefix).ingest
-            tally = try await withThrowingTaskGroup(of: DepartmentTraffic.Tally?.self) { group in
-                group.addTask { try await producer.run(); return nil }
-                defer { group.cancelAll() }
-                return try await traffic.send(through: KafkaDoor(producer: producer, topic: topic)) { report($0) }
-            }
-            print("simulate: the intake answers on \(IntakeTopics(prefix: environment.topicPrefix).rejected) and at GET /v1/events/{source}/{id}")
+            let producer = try ServiceAssembly(environment: environment, logger: logger).producer()
+            let topics = IntakeTopics(prefix: environment.topicPrefix)
+            tally = try await traffic.publish(with: producer, to: topics.ingest, progress: report)
+            print("simulate: the intake answers on \(topics.rejected) and at GET /v1/events/{source}/{id}")
         }
         return tally
     }

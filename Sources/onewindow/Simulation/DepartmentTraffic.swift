@@ -48,6 +48,24 @@ struct DepartmentTraffic {
         }
     }
 
+    /// The first of `people`, `days` and `rate` out of bounds, as a message naming the option
+    /// (`optionPrefix` + `people`, …), or nil: the limits `simulate` and `dev --demo` share.
+    static func problem(people: Int, days: Int, rate: Double?, optionPrefix: String) -> String? {
+        if !(1...1_000_000).contains(people) { return "--\(optionPrefix)people must be between 1 and 1000000" }
+        if !(1...3_650).contains(days) { return "--\(optionPrefix)days must be between 1 and 3650" }
+        if let rate, !(rate > 0 && rate <= 1_000_000) { return "--\(optionPrefix)rate must be a number of events per second above 0" }
+        return nil
+    }
+
+    /// Publishes the city to `topic` with `producer`, which runs for the time of the sending.
+    func publish(with producer: KafkaProducer, to topic: String, progress: @escaping (Tally) -> Void = { _ in }) async throws -> Tally {
+        try await withThrowingTaskGroup(of: Tally?.self) { group in
+            group.addTask { try await producer.run(); return nil }
+            defer { group.cancelAll() }
+            return try await send(through: KafkaDoor(producer: producer, topic: topic), progress: progress)
+        }
+    }
+
     /// The city's department events, chunk by chunk (500 people each), dated over the last `days` days.
     func chunks(now: Date = Date()) -> some Sequence<[CityEvent]> {
         let span = Double(days) * 86_400
@@ -210,14 +228,10 @@ struct DemoCity: Service {
         logger.info("demo city starting", metadata: ["people": "\(traffic.people)", "rate": "\(traffic.rate ?? 0)", "topic": "\(topic)"])
         do {
             try await cancelWhenGracefulShutdown {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await producer.run() }
-                    defer { group.cancelAll() }
-                    let tally = try await traffic.send(through: KafkaDoor(producer: producer, topic: topic)) { tally in
-                        logger.info("demo city sending", metadata: ["sent": "\(tally.sent)"])
-                    }
-                    logger.info("demo city sent", metadata: ["sent": "\(tally.sent)"])
+                let tally = try await traffic.publish(with: producer, to: topic) { tally in
+                    logger.info("demo city sending", metadata: ["sent": "\(tally.sent)"])
                 }
+                logger.info("demo city sent", metadata: ["sent": "\(tally.sent)"])
             }
         } catch is CancellationError {
             logger.info("demo city stopped")
