@@ -65,6 +65,40 @@ struct SimulationTests {
         }
     }
 
+    /// Every identity number a city states belongs to one person: registrants, spouses and
+    /// children never share one, however large the city (`--people` goes to 1,000,000; resident
+    /// ids repeated every 9,000 children and every 210,000 people, so two people became one).
+    @Test func everyIdentityBelongsToOnePerson() {
+        var generator = CityGenerator(label: "demo")
+        var owner: [String: String] = [:]
+        var clashes: [String] = []
+        func claim(_ identity: JSONValue?, by who: String) {
+            guard let number = identity?.objectValue?["number"]?.stringValue else { return }
+            if let first = owner[number], first != who { clashes.append("\(number): \(first) and \(who)") } else { owner[number] = who }
+        }
+        for start in [0, 209_000, 419_000] {
+            for event in generator.chunk(people: start..<start + 2_000) where event.type == "onewindow.resident.registered.v1" {
+                let data = event.data.objectValue ?? [:]
+                claim(data["identity"], by: "person \(event.person ?? -1)")
+                for case .object(let member) in Self.members(data["household"]) {
+                    claim(member["identity"], by: "\(member["relation"]?.stringValue ?? "?") of \(event.person ?? -1)")
+                }
+            }
+        }
+        for start in stride(from: 0, to: 30_000, by: 500) {
+            for event in generator.chunk(people: start..<start + 500) where event.type == "onewindow.resident.registered.v1" {
+                for case .object(let member) in Self.members(event.data.objectValue?["household"]) {
+                    claim(member["identity"], by: "\(member["relation"]?.stringValue ?? "?") of \(event.person ?? -1)")
+                }
+            }
+        }
+        #expect(clashes.isEmpty, "\(clashes.count) identities of two people, e.g. \(clashes.prefix(3))")
+    }
+
+    static func members(_ household: JSONValue?) -> [JSONValue] {
+        if case .array(let members)? = household { members } else { [] }
+    }
+
     @Test func theSameLabelMakesTheSameCityAndAnotherLabelAnother() {
         let first = Self.events(people: 300, label: "demo").map { DepartmentTraffic.cloudEvent($0) }
         let again = Self.events(people: 300, label: "demo").map { DepartmentTraffic.cloudEvent($0) }

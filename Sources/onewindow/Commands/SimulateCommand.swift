@@ -23,7 +23,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Events per second; omitted: as fast as the door takes them.") var rate: Double?
     @Option(help: "The door: kafka (the ingest topic) or http (POST /v1/events).") var via = "kafka"
     @Option(help: "The intake's base URL for --via http (default: http://ONEWINDOW_HTTP_HOST:ONEWINDOW_HTTP_PORT).") var url: String?
-    @Option(help: "Names the city: ids, housing units and identities follow from it.") var label = "demo"
+    @Option(help: "Names the city: event ids and housing units follow from it (the people, by identity, are the same for every label).") var label = "demo"
 
     func validate() throws {
         if let problem = DepartmentTraffic.problem(people: people, days: days, rate: rate, optionPrefix: "") { throw ValidationError(problem) }

@@ -41,7 +41,8 @@ struct CityEvent {
 /// about 3.1 events per person. Four in five people carry a resident id (born in their origin
 /// region, check character and birth date right), the others a passport.
 struct CityGenerator {
-    /// Distinguishes the people and events of one city from another's.
+    /// Distinguishes the events, housing units and bench person ids of one city from another's
+    /// (identity numbers depend on the person's number only).
     let label: String
     /// The time of the first event, and how far each next one is later.
     let start: Date
@@ -87,12 +88,13 @@ struct CityGenerator {
         var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)
         let township = Self.townships[Int(random.next() % UInt64(Self.townships.count))]
         let origin = Self.origins[index % Self.origins.count]
-        let year = 1970 + (index / 1_000) % 35, month = 1 + index % 12, day = 1 + (index / 12) % 28
+        // Born 1970–2004; the sequence's last digit is odd for men, even for women.
+        let (year, month, day, sequence) = ResidentIDs.birth(serial: index / 2, fromYear: 1970, years: 35, sequenceParity: index % 2)
         let birth = String(format: "%04d-%02d-%02d", year, month, day)
         let identity: JSONValue = index % 5 == 4
             ? .object(["type": .string("passport"), "number": .string(String(format: "E%08d", index))])
             : .object(["type": .string("resident-id"),
-                       "number": .string(ResidentIDs.make(region: origin, year: year, month: month, day: day, sequence: index % 1_000))])
+                       "number": .string(ResidentIDs.make(region: origin, year: year, month: month, day: day, sequence: sequence))])
         let name = Self.surnames[index % Self.surnames.count] + Self.givenNames[(index / Self.surnames.count) % Self.givenNames.count]
         return Person(index: index, id: personID(index), random: random, township: township, origin: origin,
                       identity: identity, birthDate: birth, name: name)
@@ -126,14 +128,15 @@ struct CityGenerator {
                 ]))
             }
             if person.random.next() % 10 < 3 {
-                let year = 2015 + person.index % 5, month = 1 + person.index % 9, day = 10 + person.index % 10
+                // Born 2015–2019; only every third person's child is a candidate (below).
+                let (year, month, day, sequence) = ResidentIDs.birth(serial: person.index / 3, fromYear: 2015, years: 5)
                 var child: [String: JSONValue] = [
                     "relation": .string("child"), "name": .string(String(person.name.prefix(1)) + "小" + Self.givenNames[person.index % Self.givenNames.count]),
                     "birthDate": .string(String(format: "%04d-%02d-%02d", year, month, day)),
                 ]
                 if person.index % 3 == 0 {
                     child["identity"] = .object(["type": .string("resident-id"), "number": .string(
-                        ResidentIDs.make(region: String(person.township.prefix(6)) + "000000", year: year, month: month, day: day, sequence: person.index % 1_000))])
+                        ResidentIDs.make(region: String(person.township.prefix(6)) + "000000", year: year, month: month, day: day, sequence: sequence))])
                 }
                 household.append(.object(child))
             }
@@ -270,6 +273,19 @@ struct CityGenerator {
 
 /// Resident ids for synthetic people, made by ``ResidentID/make(regionPrefix:birthDate:sequence:)``.
 enum ResidentIDs {
+    /// The birth date and sequence of the `serial`th person born in `years` years from
+    /// `fromYear` (months of 28 days): a different pair for every serial below the span's
+    /// days × 1,000 (× 500 with `sequenceParity`, which fixes the sequence's last digit's
+    /// parity), so ids from one region never repeat. Consecutive serials are spread over the
+    /// span (a step of 37 days, prime to its length) rather than born on consecutive days.
+    static func birth(serial: Int, fromYear: Int, years: Int, sequenceParity: Int? = nil) -> (year: Int, month: Int, day: Int, sequence: Int) {
+        let days = years * 12 * 28
+        let dayIndex = serial % days * 37 % days
+        let round = serial / days
+        let sequence = sequenceParity.map { round % 500 * 2 + $0 } ?? round % 1_000
+        return (fromYear + dayIndex / 336, 1 + dayIndex / 28 % 12, 1 + dayIndex % 28, sequence)
+    }
+
     /// - Parameters:
     ///   - region: a division code; its first six digits are used.
     ///   - year, month, day: a real date from 1900 on; day at most 28 here.
