@@ -197,19 +197,12 @@ struct IntakeBenchmark {
 
     /// Runs `curl` with `arguments`; its standard output, and the CPU seconds it used.
     private static func curl(_ arguments: [String]) async throws -> (output: String, cpu: Double) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
         let cpuBefore = Measure.childrenCPUSeconds()
-        try process.run()
-        let output = try await Task.detached { try pipe.fileHandleForReading.readToEnd() ?? Data() }.value
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, [0, 7].contains(process.terminationStatus) else {
-            throw BenchmarkFailure("curl failed with status \(process.terminationStatus)")
+        let finished = try await ChildProcess.run("/usr/bin/curl", arguments)
+        guard finished.exited, [0, 7].contains(finished.status) else {
+            throw BenchmarkFailure("curl failed with status \(finished.status)")
         }
-        return (String(decoding: output, as: UTF8.self), Measure.childrenCPUSeconds() - cpuBefore)
+        return (String(decoding: finished.output, as: UTF8.self), Measure.childrenCPUSeconds() - cpuBefore)
     }
 
     /// `IntakePipeline.ingest` called directly with batches of 1,000 (`connections` at a time):

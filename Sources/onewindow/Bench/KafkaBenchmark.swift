@@ -31,11 +31,11 @@ struct KafkaBenchmark {
             let admin = try KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: brokers), logger: logger)
             try await admin.createTopic(swiftTopic, partitions: 3)
             try await admin.createTopic(cTopic, partitions: 3)
-            cProduce.append(try runCTool(["-P", "-t", cTopic, "-s", "\(size)", "-c", "\(messages)",
-                                          "-X", "enable.idempotence=true", "-X", "linger.ms=5"]))
+            cProduce.append(try await runCTool(["-P", "-t", cTopic, "-s", "\(size)", "-c", "\(messages)",
+                                                "-X", "enable.idempotence=true", "-X", "linger.ms=5"]))
             swiftProduce.append(try await produce(topic: swiftTopic, size: size))
-            cConsume.append(try runCTool(["-C", "-t", cTopic, "-G", "bench-\(UUID().uuidString)", "-o", "beginning",
-                                          "-c", "\(messages)"]))
+            cConsume.append(try await runCTool(["-C", "-t", cTopic, "-G", "bench-\(UUID().uuidString)", "-o", "beginning",
+                                                "-c", "\(messages)"]))
             swiftConsume.append(try await consume(topic: swiftTopic))
         }
         return [
@@ -87,17 +87,9 @@ struct KafkaBenchmark {
     }
 
     /// Runs rdkafka_performance and returns the msg/s of its summary line.
-    private func runCTool(_ arguments: [String]) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: cTool)
-        process.arguments = arguments + ["-b", brokers.joined(separator: ","), "-q"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+    private func runCTool(_ arguments: [String]) async throws -> Double {
+        let finished = try await ChildProcess.run(cTool, arguments + ["-b", brokers.joined(separator: ","), "-q"], mergingErrors: true)
+        let text = String(decoding: finished.output, as: UTF8.self)
         guard let match = text.firstMatch(of: /([0-9]+) msgs\/s/), let rate = Double(match.1) else {
             throw BenchmarkFailure("rdkafka_performance printed no rate:\n\(text.suffix(500))")
         }
