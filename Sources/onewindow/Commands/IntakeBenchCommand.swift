@@ -10,11 +10,12 @@ struct IntakeBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Events per figure (HTTP, Kafka ingest and the baseline each get this many).") var events = 50_000
     @Option(help: "Concurrent HTTP connections.") var connections = 4
+    @Option(help: "Rounds, each in a fresh schema with its own baseline; more than one adds a table of medians.") var rounds = 1
     @Flag(help: "Only time the in-memory steps (parse, validate, index, seal, relay record) on one thread; needs no PostgreSQL or broker.")
     var stepsOnly = false
 
     func run() async throws {
-        guard events > 0, connections > 0 else { throw ValidationError("--events and --connections must be positive") }
+        guard events > 0, connections > 0, rounds > 0 else { throw ValidationError("--events, --connections and --rounds must be positive") }
         let sample = IntakeBenchEvents.make(count: min(events, 20_000), label: "steps", firstPerson: 2_000_000)
         let steps = IntakeStages.table(try IntakeStages.measure(sample), events: sample.count)
         if stepsOnly { return print(steps) }
@@ -25,8 +26,14 @@ struct IntakeBenchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
                                     events: events, connections: connections, logger: logger)
-        let result = try await bench.run()
-        print(IntakeBenchmark.table(result.rows, baseline: result.baseline, events: events, peakRSSKiB: result.peakRSSKiB))
+        var results: [(rows: [IntakeBenchmark.Row], baseline: Double, peakRSSKiB: Int)] = []
+        for round in 1...rounds {
+            if rounds > 1 { print("round \(round) of \(rounds)") }
+            let result = try await bench.run()
+            print(IntakeBenchmark.table(result.rows, baseline: result.baseline, events: events, peakRSSKiB: result.peakRSSKiB))
+            results.append(result)
+        }
+        if rounds > 1 { print(IntakeBenchmark.summary(results, events: events)) }
         print(steps)
     }
 }
