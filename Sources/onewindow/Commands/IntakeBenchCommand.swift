@@ -14,8 +14,13 @@ struct IntakeBenchCommand: AsyncParsableCommand {
     @Flag(help: "Only time the in-memory steps (parse, validate, index, seal, relay record) on one thread; needs no PostgreSQL or broker.")
     var stepsOnly = false
 
+    func validate() throws {
+        guard events > 0 else { throw ValidationError("--events must be at least 1") }
+        guard connections > 0 else { throw ValidationError("--connections must be at least 1") }
+        guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
+    }
+
     func run() async throws {
-        guard events > 0, connections > 0, rounds > 0 else { throw ValidationError("--events, --connections and --rounds must be positive") }
         let sample = IntakeBenchEvents.make(count: min(events, 20_000), label: "steps", firstPerson: 2_000_000)
         let steps = IntakeStages.table(try IntakeStages.measure(sample), events: sample.count)
         if stepsOnly { return print(steps) }
