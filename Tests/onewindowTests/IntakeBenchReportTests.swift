@@ -7,9 +7,7 @@ import Testing
 /// hand against the stack, see BENCHMARKS.md).
 @Suite("bench intake: options and the table of rounds")
 struct IntakeBenchReportTests {
-    typealias Round = (rows: [IntakeBenchmark.Row], baseline: Double, peakRSSKiB: Int)
-
-    static func round(http: Double, kafka: Double, cpuSeconds: Double, baseline: Double, peakKiB: Int) -> Round {
+    static func round(http: Double, kafka: Double, cpuSeconds: Double, baseline: Double, peakKiB: Int) -> IntakeBenchmark.Round {
         let cpu = CPUUse(process: cpuSeconds / 2, postgres: cpuSeconds / 2, broker: 0)
         return ([IntakeBenchmark.Row(figure: "HTTP", rate: http, seconds: 1, cpu: cpu),
                  IntakeBenchmark.Row(figure: "Kafka", rate: kafka, seconds: 1, cpu: cpu)], baseline, peakKiB)

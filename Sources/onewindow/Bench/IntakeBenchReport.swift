@@ -20,7 +20,7 @@ extension IntakeBenchmark {
     /// per figure the median and range of events/s, the median machine CPU per event, and the
     /// median of each round's ratio to its own baseline. The machine's speed varies from one
     /// minute to the next; the rounds show how much.
-    static func summary(_ rounds: [(rows: [Row], baseline: Double, peakRSSKiB: Int)], events: Int) -> String {
+    static func summary(_ rounds: [Round], events: Int) -> String {
         var lines = [
             "Intake: \(rounds.count) rounds of \(events) events per figure, medians (70 % resident.registered, 20 % resident.moved, 10 % certificate.checked)",
             "| figure | events/s (median) | events/s (lowest–highest) | machine CPU µs/event (median) | baseline events/s (median) | ratio (median of rounds) |",

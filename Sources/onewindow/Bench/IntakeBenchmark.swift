@@ -39,7 +39,10 @@ struct IntakeBenchmark {
         let accepted = Atomic<Int>(0)
     }
 
-    func run() async throws -> (rows: [Row], baseline: Double, peakRSSKiB: Int) {
+    /// One run's figures, its baseline's events/s and the process's peak resident memory.
+    typealias Round = (rows: [Row], baseline: Double, peakRSSKiB: Int)
+
+    func run() async throws -> Round {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let store = StoreConfiguration(schema: try SchemaName("bench_\(suffix)"))
         var environment = self.environment

@@ -31,7 +31,7 @@ struct IntakeBenchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
                                     events: events, connections: connections, logger: logger)
-        var results: [(rows: [IntakeBenchmark.Row], baseline: Double, peakRSSKiB: Int)] = []
+        var results: [IntakeBenchmark.Round] = []
         for round in 1...rounds {
             if rounds > 1 { print("round \(round) of \(rounds)") }
             let result = try await bench.run()
