@@ -112,6 +112,32 @@ struct HTTPDoorTests {
         }
     }
 
+    /// `\u0000` is valid JSON that no PostgreSQL text can hold. Before it was refused at the door,
+    /// one such event failed its whole batch with 503, every time it was sent. Now it is rejected
+    /// by its field, the rest of the batch is stored, and an id holding it is simply unknown.
+    @Test func aNULCharacterIsRejectedByItsFieldAndTheRestOfTheBatchIsStored() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.withApp { door in
+                let example = try Example.named("onewindow.resident.registered.v1/valid-family")
+                let token = try await stack.token(org: "public-security")
+                let nulID = example.withID("nul\u{0}id")
+                let nulName = example.withID("nul-name").setting(["data", "name"], to: .string("张\u{0}伟"))
+                let answer = try await door.post(batch: [nulID, nulName, example.event], token: token)
+                #expect(answer.status == 200)
+                #expect(answer.results.map { $0["status"] } == [.string("rejected"), .string("rejected"), .string("accepted")])
+                #expect(answer.results.map { $0["field"] } == [.string("/id"), .string("/data/name"), nil])
+                #expect(answer.results[0]["id"] == nil)  // an id no event may have is not echoed or recorded
+                #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 1)
+                let rejected = try await door.status(source: example.source!, id: "nul-name", token: token)
+                #expect(rejected.json?["status"] == .string("rejected"))
+                #expect(rejected.json?["field"] == .string("/data/name"))
+                let unknown = try await door.status(path: "\(example.source!.dropFirst())/nul%00id", token: token)
+                #expect(unknown.status == 200)
+                #expect(unknown.json?["status"] == .string("unknown"))
+            }
+        }
+    }
+
     @Test func aBinaryModeEventIsAcceptedAndItsStatusFoundWithThePathWrittenOut() async throws {
         try await IntakeTestStack.with { stack in
             try await stack.withApp { door in

@@ -10,6 +10,10 @@ extension EventEnvelope {
 
     /// Validates an already parsed event (one element of a batch, for instance).
     public static func decode(_ value: JSONNode) -> Result<EventEnvelope, ValidationFailure> {
+        // Checked first: a NUL would make every later step fail in PostgreSQL, not here.
+        if let field = value.pointerToNUL {
+            return .failure(ValidationFailure([ValidationError(field: field, reason: "must not contain the character U+0000 (NUL), in a value or in a member name")]))
+        }
         var errors: [ValidationError] = []
         let envelope = EnvelopeReading.read(value, errors: &errors)
         if let envelope, errors.isEmpty { return .success(envelope) }

@@ -38,9 +38,11 @@ public final class JSONDocument: Sendable {
     let bytes: [UInt8]
     let nodes: [Node]
     let unescaped: [String]
+    /// The string nodes holding U+0000, in document order (see `JSONParser.nulStrings`).
+    let nulStrings: [Int32]
 
-    private init(bytes: [UInt8], nodes: [Node], unescaped: [String]) {
-        (self.bytes, self.nodes, self.unescaped) = (bytes, nodes, unescaped)
+    private init(bytes: [UInt8], nodes: [Node], unescaped: [String], nulStrings: [Int32]) {
+        (self.bytes, self.nodes, self.unescaped, self.nulStrings) = (bytes, nodes, unescaped, nulStrings)
     }
 
     /// Parses RFC 8259 JSON from UTF-8 bytes (nesting at most 64 deep; no NaN or Infinity;
@@ -51,7 +53,7 @@ public final class JSONDocument: Sendable {
         try parser.value(depth: 0)
         parser.skipSpace()
         guard parser.at == parser.bytes.count else { throw parser.fail("unexpected text after the JSON value") }
-        return JSONDocument(bytes: parser.bytes, nodes: parser.nodes, unescaped: parser.unescaped)
+        return JSONDocument(bytes: parser.bytes, nodes: parser.nodes, unescaped: parser.unescaped, nulStrings: parser.nulStrings)
     }
 
     /// The top-level value.
@@ -91,6 +93,42 @@ public final class JSONDocument: Sendable {
             }
             return true
         }
+    }
+
+    /// The first string node holding U+0000 within the value at `i` (itself or a descendant).
+    func firstNULString(within i: Int) -> Int? {
+        guard !nulStrings.isEmpty else { return nil }
+        let end = Int(nodes[i].next)
+        return nulStrings.first { Int($0) >= i && Int($0) < end }.map(Int.init)
+    }
+
+    /// The JSON pointer, from `base` at the value `root`, of the value `target` within it; for a
+    /// member name, the pointer of the object that holds it.
+    func pointer(to target: Int, from root: Int, base: String) -> String {
+        var (at, pointer) = (root, base)
+        while at != target {
+            let node = nodes[at]
+            var child = at + 1
+            var index = 0
+            while child < Int(node.next) {
+                if node.kind == .object {
+                    if child == target { return pointer }  // the member name itself
+                    let value = child + 1
+                    if target < Int(nodes[value].next) {
+                        (at, pointer) = (value, JSONPointer.appending(pointer, string(child)))
+                        break
+                    }
+                    child = Int(nodes[value].next)
+                } else {
+                    if target < Int(nodes[child].next) {
+                        (at, pointer) = (child, JSONPointer.appending(pointer, index))
+                        break
+                    }
+                    (child, index) = (Int(nodes[child].next), index + 1)
+                }
+            }
+        }
+        return pointer
     }
 
     func double(_ i: Int) -> Double {

@@ -127,6 +127,38 @@ public struct JSONNode: Sendable {
         }
     }
 
+    /// The JSON pointer (from `""` at this value) of the first string in it holding U+0000, or of
+    /// the object whose member name holds it; nil when there is none. Valid JSON (`\u0000`), but
+    /// no PostgreSQL text column can store it, so the doors refuse it by this pointer.
+    public var pointerToNUL: String? {
+        switch storage {
+        case .tape(let document, let i):
+            return document.firstNULString(within: i).map { document.pointer(to: $0, from: i, base: "") }
+        case .value(let value):
+            return Self.pointerToNUL(in: value, at: "")
+        }
+    }
+
+    private static func pointerToNUL(in value: JSONValue, at pointer: String) -> String? {
+        switch value {
+        case .string(let text):
+            return text.utf8.contains(0) ? pointer : nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = pointerToNUL(in: item, at: JSONPointer.appending(pointer, index)) { return found }
+            }
+            return nil
+        case .object(let members):
+            if members.keys.contains(where: { $0.utf8.contains(0) }) { return pointer }
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let found = pointerToNUL(in: member, at: JSONPointer.appending(pointer, key)) { return found }
+            }
+            return nil
+        case .null, .bool, .number:
+            return nil
+        }
+    }
+
     /// The value as a tree.
     public var value: JSONValue {
         switch storage {

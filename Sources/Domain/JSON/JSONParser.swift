@@ -21,6 +21,9 @@ struct JSONParser {
     var nodes: [JSONDocument.Node] = []
     /// The text of strings written with escapes, decoded once here (they are rare).
     var unescaped: [String] = []
+    /// The nodes of strings (values or member names) holding U+0000, written `\u0000`: valid
+    /// JSON, but no PostgreSQL text can hold it. In document order; almost always empty.
+    var nulStrings: [Int32] = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -182,7 +185,8 @@ struct JSONParser {
                 guard let run = String(validating: bytes[segment..<at], as: UTF8.self) else { throw fail("string is not valid UTF-8") }
                 out += run
                 if b == 0x22 {
-                    _ = append(.string, start: unescaped.count, length: out.utf8.count, escaped: true)
+                    let node = append(.string, start: unescaped.count, length: out.utf8.count, escaped: true)
+                    if out.utf8.contains(0) { nulStrings.append(Int32(truncatingIfNeeded: node)) }
                     unescaped.append(out)
                     at += 1
                     return

@@ -134,6 +134,8 @@ public struct IntakePipeline: Sendable {
 
     /// The status of an event sent through either door.
     public func status(source: String, id: String) async throws(IntakeError) -> IngestStatus {
+        // Nothing is stored under a key no event may have (and PostgreSQL refuses a NUL).
+        guard Submission.isRecordable(source), Submission.isRecordable(id) else { return .unknown }
         do { return try await statuses.status(source: source, id: id) } catch { throw .storeUnavailable(error) }
     }
 }

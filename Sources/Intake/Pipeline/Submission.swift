@@ -13,9 +13,22 @@ public struct Submission: Sendable {
     /// Kafka door, where the broker's authorization is the sender's identity.
     public var publisher: OrganizationID?
 
+    /// A `source` or `id` that cannot be a stored event's (see ``isRecordable(_:)``) is dropped:
+    /// the rejection is answered, but not recorded under it.
     public init(decoded: Result<EventEnvelope, ValidationFailure>, source: String?, id: String?, publisher: OrganizationID?) {
-        (self.decoded, self.source, self.id, self.publisher) = (decoded, source, id, publisher)
+        (self.decoded, self.publisher) = (decoded, publisher)
+        (self.source, self.id) = (source.flatMap(Self.recordable), id.flatMap(Self.recordable))
     }
+
+    /// Whether `text` can be the `source` or `id` of an event: 1-256 characters (the envelope's
+    /// rules) without U+0000. Anything else could not be stored as a rejection's key either
+    /// (PostgreSQL text holds no NUL, and its index no key of some kilobytes), and failing to
+    /// store it would fail the whole batch.
+    public static func isRecordable(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 1_024 && text.unicodeScalars.count <= 256 && !text.utf8.contains(0)
+    }
+
+    static func recordable(_ text: String) -> String? { isRecordable(text) ? text : nil }
 
     /// A structured-mode event parsed from JSON (one element of an HTTP batch, or a Kafka value).
     public init(json value: JSONNode, publisher: OrganizationID?) {

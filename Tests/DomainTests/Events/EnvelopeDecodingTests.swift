@@ -57,6 +57,43 @@ struct EnvelopeDecodingTests {
         #expect(failure.errors.map(\.field) == [""])
     }
 
+    /// `\u0000` is valid JSON, but no PostgreSQL text can hold U+0000: refused first, by the
+    /// pointer of the string that holds it (or of the object whose member name does), in a
+    /// parsed document, in one element of a batch, and in a value built in memory.
+    @Test(arguments: [
+        (#""id":"app-1""#, #""id":"app\u0000-1""#, "/id"),
+        (#""applicationId":"A-1""#, #""applicationId":"A-1\u0000""#, "/data/applicationId"),
+        (#""traceparent":"00-ab-cd-01""#, #""traceparent":"00-ab-cd-01","tags":["x","\u0000"]"#, "/tags/1"),
+        (#""appliedOn""#, #""x\u0000y":1,"appliedOn""#, "/data"),
+    ])
+    func aNULCharacterIsRefusedByItsField(_ replaced: String, _ with: String, _ field: String) throws {
+        let bad = Self.valid.replacingOccurrences(of: replaced, with: with)
+        #expect(bad != Self.valid)
+        guard case .failure(let failure) = EventEnvelope.decode(json: Array(bad.utf8)) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == [field])
+        #expect(failure.errors.first?.reason.contains("U+0000") == true)
+
+        // The same event as the second element of a batch: the first element does not count.
+        let batch = try JSONDocument.parse(Array("[\(Self.valid),\(bad)]".utf8)).root
+        let items = try #require(batch.arrayItems)
+        #expect(items[0].pointerToNUL == nil)
+        #expect(items[1].pointerToNUL == field)
+        #expect((try? EventEnvelope.decode(items[0]).get()) != nil)
+
+        // Built in memory (binary mode goes this way).
+        let tree = try JSONValue.parse(Array(bad.utf8))
+        guard case .failure(let inMemory) = EventEnvelope.decode(tree) else { Issue.record("accepted in memory"); return }
+        #expect(inMemory.errors.map(\.field) == [field])
+    }
+
+    @Test func binaryModeRefusesANULInAHeaderByItsAttribute() throws {
+        let structured = try EventEnvelope.decode(json: Array(Self.valid.utf8)).get()
+        let (headers, data) = structured.encodedBinary()
+        let bad = headers.map { $0.0 == "ce_source" ? ($0.0, $0.1 + [0]) : $0 }
+        guard case .failure(let failure) = EventEnvelope.decode(headers: bad, data: data) else { Issue.record("accepted"); return }
+        #expect(failure.errors.map(\.field) == ["/source"])
+    }
+
     @Test func binaryModeWithKafkaHeadersDecodesTheSameEvent() throws {
         let structured = try EventEnvelope.decode(json: Array(Self.valid.utf8)).get()
         let (headers, data) = structured.encodedBinary()
