@@ -112,20 +112,24 @@ struct HTTPDoorTests {
         }
     }
 
-    /// `\u0000` is valid JSON that no PostgreSQL text can hold. Before it was refused at the door,
-    /// one such event failed its whole batch with 503, every time it was sent. Now it is rejected
-    /// by its field, the rest of the batch is stored, and an id holding it is simply unknown.
-    @Test func aNULCharacterIsRejectedByItsFieldAndTheRestOfTheBatchIsStored() async throws {
+    /// `\u0000` is valid JSON that no PostgreSQL text can hold, and an id of some kilobytes does
+    /// not fit the rejections' index. Before, one such event failed its whole batch with 503,
+    /// every time it was sent. Now it is rejected by its field, the rest of the batch is stored,
+    /// and an id no event may have is simply unknown.
+    @Test func aNULCharacterOrAHugeIDIsRejectedByItsFieldAndTheRestOfTheBatchIsStored() async throws {
         try await IntakeTestStack.with { stack in
             try await stack.withApp { door in
                 let example = try Example.named("onewindow.resident.registered.v1/valid-family")
                 let token = try await stack.token(org: "public-security")
                 let nulID = example.withID("nul\u{0}id")
                 let nulName = example.withID("nul-name").setting(["data", "name"], to: .string("张\u{0}伟"))
-                let answer = try await door.post(batch: [nulID, nulName, example.event], token: token)
+                // Random letters: a repeated one would be compressed to fit the index.
+                var letters = SplitMix64(seed: 7)
+                let huge = example.withID(String((0..<3_000).map { _ in Character(Unicode.Scalar(UInt8(97 + letters.next() % 26))) }))
+                let answer = try await door.post(batch: [nulID, nulName, huge, example.event], token: token)
                 #expect(answer.status == 200)
-                #expect(answer.results.map { $0["status"] } == [.string("rejected"), .string("rejected"), .string("accepted")])
-                #expect(answer.results.map { $0["field"] } == [.string("/id"), .string("/data/name"), nil])
+                #expect(answer.results.map { $0["status"] } == [.string("rejected"), .string("rejected"), .string("rejected"), .string("accepted")])
+                #expect(answer.results.map { $0["field"] } == [.string("/id"), .string("/data/name"), .string("/id"), nil])
                 #expect(answer.results[0]["id"] == nil)  // an id no event may have is not echoed or recorded
                 #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 1)
                 let rejected = try await door.status(source: example.source!, id: "nul-name", token: token)
