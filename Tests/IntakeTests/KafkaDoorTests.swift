@@ -16,6 +16,9 @@ struct KafkaDoorTests {
             for (i, example) in invalid.enumerated() where example.id != nil {
                 records.append(KafkaOutgoingMessage(topic: stack.topics.ingest, key: Array("k".utf8), value: example.withID("s-\(i)").encoded()))
                 expected["s-\(i)"] = example.brokenField
+                // Headers carry text: an attribute broken only by its JSON type (an integer out of
+                // CloudEvents' range) is a fine string in binary mode, so it goes structured only.
+                guard !BinaryMode.lostInHeaders(example) else { continue }
                 records.append(BinaryMode.record(example.withID("b-\(i)"), topic: stack.topics.ingest))
                 expected["b-\(i)"] = example.brokenField
             }
@@ -154,6 +157,14 @@ enum BinaryMode {
             }
         }
         return KafkaOutgoingMessage(topic: topic, key: key, value: value, headers: headers)
+    }
+
+    /// Whether what an invalid example breaks is an attribute's JSON type, which binary mode's
+    /// text headers cannot carry: the attribute is present and not a string.
+    static func lostInHeaders(_ example: Example) -> Bool {
+        guard let field = example.brokenField, field != "/data", field.dropFirst().firstIndex(of: "/") == nil,
+              let value = example.event.objectValue?[String(field.dropFirst())] else { return false }
+        return value.stringValue == nil
     }
 }
 

@@ -61,6 +61,8 @@ enum EnvelopeReading {
                 let v = member.value
                 if isScalarAttribute(v) {
                     extensions[key] = v
+                } else if case .number = v {
+                    r.errors.append(ValidationError(field: JSONPointer.appending("", key), reason: "an extension attribute's number must be a whole number from -2147483648 to 2147483647 (a CloudEvents integer)"))
                 } else {
                     r.errors.append(ValidationError(field: JSONPointer.appending("", key), reason: "an extension attribute must be a string, integer or boolean, got \(v.kindName)"))
                 }
@@ -78,10 +80,12 @@ enum EnvelopeReading {
         return (1...20).contains(b.count) && b.allSatisfy(ASCII.isLowerAlnum)
     }
 
+    /// A CloudEvents attribute value: a string, a boolean or an integer, which CloudEvents
+    /// bounds to 32 bits (a larger one could not be published as an attribute).
     static func isScalarAttribute(_ v: JSONValue) -> Bool {
         switch v {
         case .string, .bool: true
-        case .number(let d): d.rounded() == d
+        case .number(let d): d.rounded() == d && d >= -2_147_483_648 && d <= 2_147_483_647
         default: false
         }
     }
