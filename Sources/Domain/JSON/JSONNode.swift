@@ -139,23 +139,31 @@ public struct JSONNode: Sendable {
         }
     }
 
+    /// Descends only into what holds U+0000, so a clean value costs one walk and builds no
+    /// pointers; among an object's members the first by name is reported.
     private static func pointerToNUL(in value: JSONValue, at pointer: String) -> String? {
         switch value {
         case .string(let text):
             return text.utf8.contains(0) ? pointer : nil
         case .array(let items):
-            for (index, item) in items.enumerated() {
-                if let found = pointerToNUL(in: item, at: JSONPointer.appending(pointer, index)) { return found }
-            }
-            return nil
+            guard let index = items.firstIndex(where: holdsNUL) else { return nil }
+            return pointerToNUL(in: items[index], at: JSONPointer.appending(pointer, index))
         case .object(let members):
             if members.keys.contains(where: { $0.utf8.contains(0) }) { return pointer }
-            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
-                if let found = pointerToNUL(in: member, at: JSONPointer.appending(pointer, key)) { return found }
-            }
-            return nil
+            guard let (key, member) = members.filter({ holdsNUL($0.value) }).min(by: { $0.key < $1.key }) else { return nil }
+            return pointerToNUL(in: member, at: JSONPointer.appending(pointer, key))
         case .null, .bool, .number:
             return nil
+        }
+    }
+
+    /// Whether a string or member name anywhere in `value` holds U+0000.
+    private static func holdsNUL(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): text.utf8.contains(0)
+        case .array(let items): items.contains(where: holdsNUL)
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || holdsNUL($0.value) }
+        case .null, .bool, .number: false
         }
     }
 
