@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Appending: one call of the store's `append_batch` function per append (migrations 5 and 9),
+/// Appending: one call of the store's `append_events` function per append (migrations 9 and 10),
 /// binding one array per column, so that a batch of thousands of events costs one round trip
 /// and the append lock is held only while PostgreSQL inserts and commits.
 enum EventInsert {
@@ -24,21 +24,25 @@ enum EventInsert {
         let topics = events.map { $0.event.topic ?? "" }
         let newStreams = events.map(\.newStream)
         return """
-            SELECT position, stream_version, source, event_id
-            FROM \(unescaped: schema.rawValue).append_batch(
+            SELECT ord, position, stream_version
+            FROM \(unescaped: schema.rawValue).append_events(
                 \(streams)::text[], \(ids)::text[], \(sources)::text[], \(types)::text[], \(times)::timestamptz[],
                 \(actors)::text[], \(regions)::text[], \(data)::json[], \(metadata)::json[], \(topics)::text[],
                 \(newStreams)::bool[])
             """
     }
 
-    /// The rows of ``insert(_:schema:)`` by key.
-    static func appended(_ rows: [PostgresRow]) throws -> [EventKey: AppendedEvent] {
-        var appended: [EventKey: AppendedEvent] = [:]
+    /// What ``insert(_:schema:)`` wrote, by the index of the event in `events`: nil for an
+    /// event it did not write (stored already).
+    static func appended(_ rows: [PostgresRow], of events: [BatchedEvent]) throws -> [AppendedEvent?] {
+        var appended = [AppendedEvent?](repeating: nil, count: events.count)
         for row in rows {
-            let (position, version, source, id) = try row.decode((Int64, Int64, String, String).self)
-            appended[EventKey(source: source, id: id)] =
-                AppendedEvent(position: position, streamVersion: version, source: source, id: id)
+            let (ordinal, position, version) = try row.decode((Int64, Int64, Int64).self)
+            guard let index = Int(exactly: ordinal - 1), appended.indices.contains(index) else {
+                throw UnexpectedAppendRow(ordinal: ordinal, events: events.count)
+            }
+            let event = events[index].event
+            appended[index] = AppendedEvent(position: position, streamVersion: version, source: event.source, id: event.id)
         }
         return appended
     }
@@ -66,4 +70,12 @@ enum EventInsert {
             logger: logger)
         return try rows.first?.decode(Int64.self) ?? 0
     }
+}
+
+/// The append answered an ordinal outside the events it was given: a store function that does
+/// not match this version of the code.
+struct UnexpectedAppendRow: Error, CustomStringConvertible {
+    let ordinal: Int64
+    let events: Int
+    var description: String { "the store's append answered event \(ordinal) of \(events)" }
 }

@@ -45,8 +45,8 @@ public struct EventStore: Sendable {
                 throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: current)
             }
             let appended = try EventInsert.appended(
-                try await connection.collect(EventInsert.insert(batch, schema: schema), logger: logger))
-            return .appended(batch.compactMap { appended[EventKey(source: $0.event.source, id: $0.event.id)] })
+                try await connection.collect(EventInsert.insert(batch, schema: schema), logger: logger), of: batch)
+            return .appended(appended.compactMap { $0 })
         }
     }
 
@@ -57,18 +57,25 @@ public struct EventStore: Sendable {
     /// and changes nothing. Returns one outcome per event, in the order given.
     public func appendBatch(_ events: [BatchedEvent]) async throws(StoreError) -> [BatchOutcome] {
         guard !events.isEmpty else { return [] }
-        var sent = Set<EventKey>()  // a key repeated in the batch is sent once; its repeats are duplicates
-        let distinct = events.filter { sent.insert(EventKey(source: $0.event.source, id: $0.event.id)).inserted }
+        // A key repeated in the batch is sent once; its repeats are duplicates.
+        var sent = Set<EventKey>(minimumCapacity: events.count)
+        var distinct: [BatchedEvent] = []
+        var given: [Int] = []  // the index in `events` of each one sent
+        distinct.reserveCapacity(events.count)
+        given.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() where sent.insert(EventKey(source: event.event.source, id: event.event.id)).inserted {
+            distinct.append(event)
+            given.append(index)
+        }
         // One statement, its own transaction: the lock is taken and released inside it.
         let rows = try await client.collect(EventInsert.insert(distinct, schema: schema), logger: logger)
-        let appended: [EventKey: AppendedEvent]
-        do { appended = try EventInsert.appended(rows) } catch { throw StoreError.wrap(error) }
-        var answered = Set<EventKey>()
-        return events.map { item in
-            let key = EventKey(source: item.event.source, id: item.event.id)
-            guard answered.insert(key).inserted, let event = appended[key] else { return .duplicate }
-            return .appended(event)
+        let appended: [AppendedEvent?]
+        do { appended = try EventInsert.appended(rows, of: distinct) } catch { throw StoreError.wrap(error) }
+        var outcomes = [BatchOutcome](repeating: .duplicate, count: events.count)
+        for (index, event) in zip(given, appended) {
+            if let event { outcomes[index] = .appended(event) }
         }
+        return outcomes
     }
 }
 

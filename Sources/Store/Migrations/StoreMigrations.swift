@@ -333,5 +333,69 @@ public enum StoreMigrations {
             $function$
             """,
         ]),
+        // The append answered each event with its `(source, event_id)`, so the intake decoded
+        // two strings per event and matched them back to its batch through a dictionary of
+        // string pairs (≈ 4 % of its CPU). `append_events` answers with each event's ordinal
+        // in the arrays given instead (1-based), taken from the same arrays by key rather than
+        // inferred from the order of positions. The first try is migration 9's; on a conflict
+        // migration 8's full append runs as before and its rows are matched to ordinals here.
+        // `append_batch` stays, for an intake of the previous version.
+        Migration(version: 10, name: "append answers each event's ordinal", statements: [
+            """
+            CREATE FUNCTION {schema}.append_events(
+                streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
+                actors text[], regions text[], data json[], metadata json[], topics text[], new_streams bool[])
+            RETURNS TABLE (ord bigint, "position" bigint, stream_version bigint)
+            LANGUAGE plpgsql VOLATILE AS $function$
+            DECLARE
+                ords bigint[];
+                positions bigint[];
+                versions bigint[];
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext('{schema}'));
+                BEGIN
+                    -- See migration 9: rows are gathered into arrays, returned after the try.
+                    EXECUTE $query$
+                        WITH input AS (
+                            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                WITH ORDINALITY AS i(stream, event_id, source, type, time, actor, region, data, metadata, topic, is_new, ord)
+                        ), numbered AS (
+                            SELECT i.ord, i.stream, i.is_new, row_number() OVER (PARTITION BY i.stream ORDER BY i.ord) AS n
+                            FROM input i
+                        ), versioned AS (
+                            SELECT f.ord, f.n + CASE WHEN f.is_new THEN 0
+                                                     ELSE coalesce((SELECT max(e.stream_version) FROM {schema}.events e
+                                                                    WHERE e.stream = f.stream), 0) END AS stream_version
+                            FROM numbered f
+                        ), inserted AS (
+                            INSERT INTO {schema}.events
+                                (stream, stream_version, type, time, actor, region, source, event_id, data, metadata, topic)
+                            SELECT i.stream, v.stream_version, i.type, i.time, i.actor, nullif(i.region, ''),
+                                   i.source, i.event_id, i.data, i.metadata, nullif(i.topic, '')
+                            FROM versioned v JOIN input i ON i.ord = v.ord
+                            ORDER BY v.ord
+                            RETURNING position, stream_version, source, event_id
+                        )
+                        SELECT array_agg(k.ord ORDER BY n.position), array_agg(n.position ORDER BY n.position),
+                               array_agg(n.stream_version ORDER BY n.position)
+                        FROM inserted n
+                        JOIN unnest($3, $2) WITH ORDINALITY AS k(source, event_id, ord)
+                          ON k.source = n.source AND k.event_id = n.event_id
+                    $query$
+                    INTO ords, positions, versions
+                    USING streams, event_ids, sources, types, times, actors, regions, data, metadata, topics, new_streams;
+                EXCEPTION WHEN unique_violation THEN
+                    RETURN QUERY
+                        SELECT k.ord, a.position, a.stream_version
+                        FROM {schema}.append_batch(streams, event_ids, sources, types, times, actors, regions, data, metadata, topics) a
+                        JOIN unnest(sources, event_ids) WITH ORDINALITY AS k(source, event_id, ord)
+                          ON k.source = a.source AND k.event_id = a.event_id;
+                    RETURN;
+                END;
+                RETURN QUERY SELECT * FROM unnest(ords, positions, versions);
+            END
+            $function$
+            """,
+        ]),
     ]
 }
