@@ -4,6 +4,9 @@ import PackageDescription
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Release builds let the optimizer see across our own modules (the JSON reader in Domain is
+    // called from Intake and Relay on every event), not only what is marked @inlinable.
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(
