@@ -43,6 +43,7 @@ public struct IntakePipeline: Sendable {
     public func prepare(_ submissions: [Submission]) async throws(IntakeError) -> PreparedBatch {
         var results = submissions.map { IngestResult(id: $0.id, source: $0.source, status: .rejected) }
         var admitted: [(index: Int, envelope: EventEnvelope)] = []
+        admitted.reserveCapacity(submissions.count)
         for (index, submission) in submissions.enumerated() {
             switch Admission.judge(submission, organizations: organizations) {
             case .admit(let envelope): admitted.append((index, envelope))
@@ -58,16 +59,18 @@ public struct IntakePipeline: Sendable {
             let others = admitted.map { $0.envelope.event.otherPeople.map { ($0, protection.blindIndex(of: $0)) } }
             var wanted = hashes
             var registrations = admitted.map { $0.envelope.type == .residentRegistered }
-            for ((_, envelope), named) in zip(admitted, others) {
+            for (k, named) in others.enumerated() where !named.isEmpty {
                 wanted.append(contentsOf: named.map(\.1))
-                registrations.append(contentsOf: repeatElement(envelope.type == .residentRegistered, count: named.count))
+                registrations.append(contentsOf: repeatElement(registrations[k], count: named.count))
             }
             let people = try await resolution.resolve(wanted, registrations: registrations)
             var events: [BatchedEvent] = []
             var positions: [Int] = []
             events.reserveCapacity(admitted.count)
             positions.reserveCapacity(admitted.count)
-            for (((index, envelope), hash), named) in zip(zip(admitted, hashes), others) {
+            // By index: an envelope is large, and each copy of one retains every string it holds.
+            for k in admitted.indices {
+                let (index, hash, named) = (admitted[k].index, hashes[k], others[k])
                 var person: KeyedPerson?
                 if let hash {
                     guard let found = people[hash] else {
@@ -79,14 +82,14 @@ public struct IntakePipeline: Sendable {
                 var holders: [Identity: PersonalFields.Holder] = [:]
                 var erased: String?
                 for (identity, otherHash) in named {
-                    guard let found = people[otherHash] else { erased = Self.pointer(to: identity, in: envelope.event); break }
+                    guard let found = people[otherHash] else { erased = Self.pointer(to: identity, in: admitted[k].envelope.event); break }
                     if found.id != person?.id { holders[identity] = PersonalFields.Holder(person: found.id, key: found.key) }
                 }
                 if let erased {
                     (results[index].reason, results[index].field) = ("this person was erased while the event was handled; send it again", erased)
                     continue
                 }
-                events.append(try CanonicalEvent.make(envelope, person: person, others: holders, topics: topics))
+                events.append(try CanonicalEvent.make(admitted[k].envelope, person: person, others: holders, topics: topics))
                 positions.append(index)
             }
             return PreparedBatch(results: results, events: events, positions: positions)

@@ -25,7 +25,8 @@ public struct Submission: Sendable {
     /// (PostgreSQL text holds no NUL, and its index no key of some kilobytes), and failing to
     /// store it would fail the whole batch.
     public static func isRecordable(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 1_024 && text.unicodeScalars.count <= 256 && !text.utf8.contains(0)
+        let bytes = text.utf8.count  // no more characters than bytes: most need no count of characters
+        return bytes > 0 && bytes <= 1_024 && (bytes <= 256 || text.unicodeScalars.count <= 256) && !text.utf8.contains(0)
     }
 
     static func recordable(_ text: String) -> String? { isRecordable(text) ? text : nil }
