@@ -82,30 +82,26 @@ struct IntakeBenchmark {
             tasks.addImmediateTask { try await running(parts.postgres) { try await group.run() } }
             do {
                 baseline = try await self.baseline(httpEvents, client: parts.postgres, schema: store.schema)
-                var cpu = CPUUse.now()
                 rows.append(try await self.http(httpEvents, port: port, token: token, client: parts.postgres,
                                                 schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = CPUUse.now() - cpu
-                cpu = CPUUse.now()
                 rows.append(try await self.direct(directEvents, pipeline: pipeline, prefix: "direct-\(suffix)",
                                                   client: parts.postgres, schema: store.schema, published: published))
-                rows[rows.count - 1].cpu = CPUUse.now() - cpu
                 try await self.fillIngest(kafkaEvents, topic: IntakeTopics(prefix: environment.topicPrefix).ingest, parts: parts)
-                cpu = CPUUse.now()
+                let cpu = CPUUse.now()
                 let before = published.messages.load(ordering: .acquiring)
                 let start = ContinuousClock.now
                 let wallStart = Date()
                 await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
-                let end = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
-                                                     schema: store.schema, published: published)
-                cpu = CPUUse.now() - cpu
+                let (end, cpuEnd) = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
+                                                               schema: store.schema, published: published)
+                let used = cpuEnd - cpu
                 let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
                 let total = (end - start).seconds
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
-                                rate: Double(events) / total, seconds: total, cpu: cpu))
+                                rate: Double(events) / total, seconds: total, cpu: used))
                 let fromFirst = total - firstStored.timeIntervalSince(wallStart)
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from first event stored)",
-                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: cpu))
+                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: used))
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
@@ -172,6 +168,7 @@ struct IntakeBenchmark {
         let configFile = directory.appendingPathComponent("curl.config")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
         let before = published.messages.load(ordering: .acquiring)
+        let cpu = CPUUse.now()
         let start = ContinuousClock.now
         let (statuses, clientCPU) = try await Self.curl([
             "--silent", "--no-progress-meter", "--http1.1", "--parallel", "--parallel-max", String(connections), "-K", configFile.path,
@@ -180,9 +177,10 @@ struct IntakeBenchmark {
         guard statuses.split(separator: "\n").allSatisfy({ $0 == "200" }) else {
             throw BenchmarkFailure("POST /v1/events answered \(Set(statuses.split(separator: "\n")).sorted())")
         }
-        let end = try await waitUntilRelayed(count: events.count, before: before, prefix: nil, client: client, schema: schema, published: published)
-        // The answers are checked once the figure's clock has stopped: reading 50 answers of a
-        // thousand results took ≈ 3 % of the process's CPU while the relay was still working.
+        let (end, cpuEnd) = try await waitUntilRelayed(count: events.count, before: before, prefix: nil, client: client, schema: schema,
+                                                       published: published)
+        // The answers are checked once the figure's clock and CPU count have stopped: reading
+        // 50 answers of a thousand results took ≈ 3 % of the process's CPU.
         var accepted = 0
         for i in starts.indices {
             let text = try String(contentsOf: directory.appendingPathComponent("answer-\(i).json"), encoding: .utf8)
@@ -195,7 +193,7 @@ struct IntakeBenchmark {
         print(String(format: "  HTTP: all %d answered after %.2f s; CPU s of the curl client %.2f", events.count, (sent - start).seconds, clientCPU))
         let total = (end - start).seconds
         return Row(figure: "HTTP batches of 1,000 (\(connections) connections) → canonical topics",
-                   rate: Double(events.count) / total, seconds: total)
+                   rate: Double(events.count) / total, seconds: total, cpu: cpuEnd - cpu)
     }
 
     /// Runs `curl` with `arguments`; its standard output, and the CPU seconds it used.
@@ -215,6 +213,7 @@ struct IntakeBenchmark {
         let batches = stride(from: 0, to: events.count, by: 1_000).map { events[$0..<min($0 + 1_000, events.count)] }
         let counters = Counters()
         let before = published.messages.load(ordering: .acquiring)
+        let cpu = CPUUse.now()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<connections {
@@ -234,11 +233,12 @@ struct IntakeBenchmark {
             throw BenchmarkFailure("direct: \(counters.accepted.load(ordering: .relaxed)) of \(events.count) events accepted")
         }
         let stored = ContinuousClock.now
-        let end = try await waitUntilRelayed(count: events.count, before: before, prefix: prefix, client: client, schema: schema, published: published)
+        let (end, cpuEnd) = try await waitUntilRelayed(count: events.count, before: before, prefix: prefix, client: client, schema: schema,
+                                                       published: published)
         print(String(format: "  direct: all %d stored after %.2f s", events.count, (stored - start).seconds))
         let total = (end - start).seconds
         return Row(figure: "IntakePipeline.ingest in-process, batches of 1,000 (\(connections) at a time) → canonical topics",
-                   rate: Double(events.count) / total, seconds: total)
+                   rate: Double(events.count) / total, seconds: total, cpu: cpuEnd - cpu)
     }
 
     /// Produces the events to the ingest topic (structured JSON) and waits for every delivery.
@@ -260,21 +260,22 @@ struct IntakeBenchmark {
     /// Waits until the relay has published `count` more messages than `before` (every bench
     /// event has a topic), watching the relay's observer rather than polling PostgreSQL
     /// (a poll would take CPU from what is measured); then checks, outside the timing, that the
-    /// events (those whose id starts with `prefix`, or all) are all stored.
+    /// events (those whose id starts with `prefix`, or all) are all stored. Answers the moment
+    /// of the last publication and the CPU used until then (the check is not counted).
     private func waitUntilRelayed(count: Int, before: Int, prefix: String?, client: PostgresClient, schema: SchemaName,
-                                  published: Published) async throws -> ContinuousClock.Instant {
+                                  published: Published) async throws -> (end: ContinuousClock.Instant, cpu: CPUUse) {
         let deadline = ContinuousClock.now.advanced(by: .seconds(600))
         while published.messages.load(ordering: .acquiring) < before + count {
             guard ContinuousClock.now < deadline else { throw BenchmarkFailure("the relay did not publish everything within 600 s") }
             try await Task.sleep(for: .milliseconds(2))
         }
-        let end = ContinuousClock.now
+        let (end, cpu) = (ContinuousClock.now, CPUUse.now())
         let filter = prefix.map { "WHERE event_id LIKE '\($0)-%'" } ?? ""
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).events \(filter)"))
         for try await stored in rows.decode(Int.self) where stored < count {
             throw BenchmarkFailure("the relay published \(count) messages but only \(stored) events are stored")
         }
-        return end
+        return (end, cpu)
     }
 
     private func firstRecorded(prefix: String, client: PostgresClient, schema: SchemaName) async throws -> Date {
