@@ -337,7 +337,9 @@ public enum StoreMigrations {
         // two strings per event and matched them back to its batch through a dictionary of
         // string pairs (≈ 4 % of its CPU). `append_events` answers with each event's ordinal
         // in the arrays given instead (1-based), taken from the same arrays by key rather than
-        // inferred from the order of positions. The first try is migration 9's; on a conflict
+        // inferred from the order of positions, and in no particular order (aggregates of one
+        // query read the same rows in the same order, so the three arrays stay aligned; migration
+        // 9 sorted the rows once per array). The first try is migration 9's; on a conflict
         // migration 8's full append runs as before and its rows are matched to ordinals here.
         // `append_batch` stays, for an intake of the previous version.
         Migration(version: 10, name: "append answers each event's ordinal", statements: [
@@ -376,8 +378,7 @@ public enum StoreMigrations {
                             ORDER BY v.ord
                             RETURNING position, stream_version, source, event_id
                         )
-                        SELECT array_agg(k.ord ORDER BY n.position), array_agg(n.position ORDER BY n.position),
-                               array_agg(n.stream_version ORDER BY n.position)
+                        SELECT array_agg(k.ord), array_agg(n.position), array_agg(n.stream_version)
                         FROM inserted n
                         JOIN unnest($3, $2) WITH ORDINALITY AS k(source, event_id, ord)
                           ON k.source = n.source AND k.event_id = n.event_id
