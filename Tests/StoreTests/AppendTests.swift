@@ -107,9 +107,34 @@ struct AppendTests {
             #expect(outcomes[3] == .duplicate)
             #expect((x.streamVersion, y.streamVersion, z.streamVersion) == (2, 1, 3))
             #expect(x.position < y.position && y.position < z.position)
+            #expect([x.id, y.id, z.id] == ["x", "y", "z"])
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events") == 4)
             // z has no topic, so it is stored but not published.
             #expect(try await stack.count("SELECT count(*) FROM {schema}.events WHERE topic IS NOT NULL") == 3)
+        }
+    }
+
+    @Test func eachEventOfABatchIsAnsweredWithWhereItLandedEvenWhenIdsRepeatAcrossSources() async throws {
+        try await TestStack.withStore { stack in
+            // The append answers by ordinal; the same id from two sources is two events.
+            let batch = [
+                BatchedEvent(stream: "p2", event: Fixture.event(id: "same", source: "/orgs/b/desk")),
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "same", source: "/orgs/a/desk")),
+                BatchedEvent(stream: "p1", event: Fixture.event(id: "other", source: "/orgs/a/desk")),
+            ]
+            let outcomes = try await stack.events.appendBatch(batch)
+            let appended = outcomes.compactMap { if case .appended(let event) = $0 { event } else { nil } }
+            #expect(appended.map(\.source) == ["/orgs/b/desk", "/orgs/a/desk", "/orgs/a/desk"])
+            #expect(appended.map(\.id) == ["same", "same", "other"])
+            #expect(appended.map(\.streamVersion) == [1, 1, 2])
+            for event in appended {
+                let stored = try await stack.count("""
+                    SELECT count(*) FROM {schema}.events
+                    WHERE position = \(event.position) AND source = '\(event.source)' AND event_id = '\(event.id)'
+                      AND stream_version = \(event.streamVersion)
+                    """)
+                #expect(stored == 1)
+            }
         }
     }
 
