@@ -38,3 +38,34 @@ struct IntakeBenchReportTests {
         #expect(message(["--rounds", "3", "--events", "1000"]) == nil)
     }
 }
+
+/// The bench's wait for the relay's count: resumed by the observer's calls, not by polling.
+@Suite("bench intake: waiting for the relay's count")
+struct PublishedWaitTests {
+    @Test func aWaitEndsWhenTheCountReachesItsTarget() async {
+        let published = IntakeBenchmark.Published()
+        published.add(3)
+        async let reached = published.wait(until: 10, timeout: .seconds(60))
+        for _ in 0..<7 {
+            try? await Task.sleep(for: .milliseconds(5))
+            published.add(1)
+        }
+        #expect(await reached)
+        #expect(published.messages == 10)
+    }
+
+    @Test func aTargetAlreadyReachedDoesNotWait() async {
+        let published = IntakeBenchmark.Published()
+        published.add(5)
+        #expect(await published.wait(until: 5, timeout: .seconds(60)))
+    }
+
+    @Test func aWaitGivesUpAfterItsTimeoutAndLeavesNoWaiterBehind() async {
+        let published = IntakeBenchmark.Published()
+        let start = ContinuousClock.now
+        #expect(await published.wait(until: 1, timeout: .milliseconds(50)) == false)
+        #expect(ContinuousClock.now - start < .seconds(30))
+        published.add(1)  // resumes nothing: the timed-out waiter is gone (a second resume would trap)
+        #expect(await published.wait(until: 1, timeout: .seconds(60)))
+    }
+}
