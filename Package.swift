@@ -1,11 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let upcoming: [SwiftSetting] = [
+let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     // Release builds let the optimizer see across our own modules (the JSON reader in Domain is
-    // called from Intake and Relay on every event), not only what is marked @inlinable.
+    // called from Intake and Relay on every event), not only what is marked @inlinable: parse +
+    // validate ≈ 18 % and the relay's record ≈ 25 % less CPU (BENCHMARKS.md, intake, seventh
+    // session). An unsafe flag: SwiftPM refuses a package with one as another's dependency by
+    // version (a local path or a revision still works), so no one can depend on the Domain and
+    // Kafka products by version while it is here. No one does; drop it before anyone needs to.
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
@@ -34,7 +38,7 @@ let package = Package(
     ],
     targets: [
         // Pure core: value types, events, validation, deciders. Foundation only.
-        .target(name: "Domain", swiftSettings: upcoming),
+        .target(name: "Domain", swiftSettings: settings),
 
         // librdkafka, found through pkg-config (ops/setup installs >= 2.3).
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
@@ -51,7 +55,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
 
         // PostgreSQL adapter: event store, outbox, migrations, keys.
@@ -61,7 +65,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
 
         // Intake: validate → resolve person → protect personal fields → append; both doors.
@@ -74,7 +78,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         // Relay: outbox → canonical topics, and replay from the store.
         .target(
@@ -87,7 +91,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
 
         // Projector: canonical topics → department read models (Projections/), exactly once.
@@ -102,7 +106,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
 
         // HTTP: Hummingbird application, routes, errors as HTTP answers.
@@ -114,7 +118,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
 
         .executableTarget(
@@ -133,7 +137,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: upcoming,
+            swiftSettings: settings,
             // jemalloc instead of glibc's malloc for the whole process (Swift runtime, NIO,
             // librdkafka): glibc spent ≈ 12 % of the intake's CPU in malloc/free, much of it
             // consolidating fragments after large frees; see BENCHMARKS.md, intake, 2026-12-03.
@@ -143,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "DomainTests",
             dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "KafkaTests",
@@ -152,10 +156,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         // Helpers shared by the stack tests (not shipped).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(
             name: "onewindowTests",
             dependencies: [
@@ -165,12 +169,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Domain", "Intake", .product(name: "HummingbirdTesting", package: "hummingbird")],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "StoreTests",
@@ -179,7 +183,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "IntakeTests",
@@ -191,7 +195,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "ProjectorTests",
@@ -201,7 +205,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
         .testTarget(
             name: "RelayTests",
@@ -211,7 +215,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: settings
         ),
     ]
 )
