@@ -6,10 +6,10 @@ let settings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     // Release builds let the optimizer see across our own modules (the JSON reader in Domain is
     // called from Intake and Relay on every event), not only what is marked @inlinable: parse +
-    // validate ≈ 18 % and the relay's record ≈ 25 % less CPU (BENCHMARKS.md, intake, seventh
-    // session). An unsafe flag: SwiftPM refuses a package with one as another's dependency by
-    // version (a local path or a revision still works), so no one can depend on the Domain and
-    // Kafka products by version while it is here. No one does; drop it before anyone needs to.
+    // validate ≈ 18 % less CPU (BENCHMARKS.md, intake, seventh session). An unsafe flag: SwiftPM
+    // refuses a package with one as another's dependency by version (a local path or a revision
+    // still works), so no one can depend on the Domain and Kafka products by version while it is
+    // here. No one does; drop it before anyone needs to.
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
