@@ -19,8 +19,9 @@ import PostgresNIO
 /// order: every position below a visible one is committed or was rolled back and will never
 /// appear. A reader can follow `position > last` with no gap, and a stream's versions follow
 /// its positions. The lock is taken before the statement that reads versions and checks
-/// duplicates (so it sees every append committed before): by the store's `append_batch`
-/// function at its start (migration 5), or by ``EventStore/append(stream:expectedVersion:events:)``
+/// duplicates (so it sees every append committed before): by the store's `append_events`
+/// function at its start (migration 10; `append_batch`, migrations 5 and 9, does the same), or
+/// by ``EventStore/append(stream:expectedVersion:events:)``
 /// first thing in its transaction; and again by a statement trigger on `events` (so a writer
 /// that bypasses both cannot break the guarantee).
 ///
