@@ -142,6 +142,37 @@ struct KafkaDoorTests {
             #expect(versions == (1...ids.count).map(String.init))
         }
     }
+
+    /// Partitions are handled by lanes side by side (the test topic has two, each its own
+    /// lane): every person's records are stored in the order sent, each numbered from 1 in
+    /// their stream, whichever lane stored them, and nothing is lost or stored twice.
+    @Test func eachPersonsRecordsAreStoredInOrderWhenPartitionsAreHandledSideBySide() async throws {
+        try await IntakeTestStack.with { stack in
+            try await stack.createTopics()
+            let event = try Example.named("onewindow.resident.registered.v1/valid-minimal").event
+            let people = (0..<6).map { "E\(70_000_000 + $0)" }
+            let perPerson = 250
+            try await stack.withIngestConsumer { producer in
+                for n in 0..<(people.count * perPerson) {
+                    let person = n % people.count
+                    let record = event.setting(["id"], to: .string(String(format: "p%d-%04d", person, n / people.count)))
+                        .setting(["data", "identity", "number"], to: .string(people[person]))
+                    try await producer.sendAndForget(KafkaOutgoingMessage(
+                        topic: stack.topics.ingest, key: Array(people[person].utf8), value: record.encoded(), partition: Int32(person % 2)))
+                }
+                try await eventually("all are stored") {
+                    try await stack.count("SELECT count(*) FROM {schema}.events") == people.count * perPerson
+                }
+            }
+            let rows = try await stack.texts("SELECT event_id || ' ' || stream_version FROM {schema}.events ORDER BY position")
+            var seen: [Substring: [String]] = [:]
+            for row in rows { seen[row.prefix { $0 != "-" }, default: []].append(row) }
+            #expect(seen.count == people.count)
+            for (person, stored) in seen {
+                #expect(stored == (0..<perPerson).map { "\(person)-\(String(format: "%04d", $0)) \($0 + 1)" }, "\(person)")
+            }
+        }
+    }
 }
 
 /// CloudEvents binary mode for tests: every attribute a `ce_` header, `data` the value.

@@ -6,7 +6,13 @@ import Foundation
 enum IntakeBenchEvents {
     /// `count` events as JSON objects (bytes), ids and people distinct per `run` label.
     static func make(count: Int, label: String, firstPerson: Int) -> [[UInt8]] {
-        var events: [[UInt8]] = []
+        keyed(count: count, label: label, firstPerson: firstPerson).map(\.json)
+    }
+
+    /// ``make(count:label:firstPerson:)``'s events with their subject's resident id, the key a
+    /// department system gives its records on the ingest topic (one person, one partition).
+    static func keyed(count: Int, label: String, firstPerson: Int) -> [(subject: String, json: [UInt8])] {
+        var events: [(subject: String, json: [UInt8])] = []
         events.reserveCapacity(count)
         var person = firstPerson
         var batchStart = 0
@@ -18,12 +24,12 @@ enum IntakeBenchEvents {
                 let (id, birth) = residentID(person)
                 person += 1
                 registered.append((id, birth))
-                events.append(registration(id: id, birth: birth, event: "\(label)-\(events.count)"))
+                events.append((id, registration(id: id, birth: birth, event: "\(label)-\(events.count)")))
             }
             for k in 0..<(size - registrations) {
                 let who = registered[k % registered.count]
                 let event = "\(label)-\(events.count)"
-                events.append(k % 3 == 2 ? check(id: who.id, event: event) : move(id: who.id, event: event, k: k))
+                events.append((who.id, k % 3 == 2 ? check(id: who.id, event: event) : move(id: who.id, event: event, k: k)))
             }
             batchStart += size
         }

@@ -19,6 +19,7 @@ struct IntakeBenchmark {
     let organizations: OrganizationDirectory
     let events: Int
     let connections: Int
+    let ingestLanes: Int
     let logger: Logger
 
     struct Row {
@@ -126,7 +127,7 @@ struct IntakeBenchmark {
         try await parts.ensureTopics()
 
         let httpEvents = IntakeBenchEvents.make(count: events, label: "http-\(suffix)", firstPerson: 0)
-        let kafkaEvents = IntakeBenchEvents.make(count: events, label: "kafka-\(suffix)", firstPerson: 500_000)
+        let kafkaEvents = IntakeBenchEvents.keyed(count: events, label: "kafka-\(suffix)", firstPerson: 500_000)
         let directEvents = IntakeBenchEvents.make(count: events, label: "direct-\(suffix)", firstPerson: 1_000_000)
 
         let published = Published()
@@ -161,7 +162,7 @@ struct IntakeBenchmark {
                 let before = published.messages
                 let start = ContinuousClock.now
                 let wallStart = Date()
-                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
+                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer, lanes: ingestLanes))
                 let (end, cpuEnd) = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                                schema: store.schema, published: published)
                 let used = cpuEnd - cpu
@@ -311,14 +312,17 @@ struct IntakeBenchmark {
                    rate: Double(events.count) / total, seconds: total, cpu: cpuEnd - cpu)
     }
 
-    /// Produces the events to the ingest topic (structured JSON) and waits for every delivery.
-    private func fillIngest(_ events: [[UInt8]], topic: String, parts: ServiceAssembly) async throws {
+    /// Produces the events to the ingest topic (structured JSON, keyed by subject as the README
+    /// asks of department systems) and waits for every delivery.
+    private func fillIngest(_ events: [(subject: String, json: [UInt8])], topic: String, parts: ServiceAssembly) async throws {
         let producer = try parts.producer()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await producer.run() }
             defer { group.cancelAll() }
             var reports = producer.deliveryReports.makeAsyncIterator()
-            for event in events { try await producer.sendAndForget(KafkaOutgoingMessage(topic: topic, value: event)) }
+            for event in events {
+                try await producer.sendAndForget(KafkaOutgoingMessage(topic: topic, key: Array(event.subject.utf8), value: event.json))
+            }
             var acknowledged = 0
             while acknowledged < events.count, let report = await reports.next() {
                 if let error = report.error { throw error }
