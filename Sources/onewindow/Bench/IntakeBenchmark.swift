@@ -19,7 +19,6 @@ struct IntakeBenchmark {
     let organizations: OrganizationDirectory
     let events: Int
     let connections: Int
-    let ingestLanes: Int
     let logger: Logger
 
     struct Row {
@@ -162,7 +161,7 @@ struct IntakeBenchmark {
                 let before = published.messages
                 let start = ContinuousClock.now
                 let wallStart = Date()
-                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer, lanes: ingestLanes))
+                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
                 let (end, cpuEnd) = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                                schema: store.schema, published: published)
                 let used = cpuEnd - cpu

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Intake
 import Logging
 
 /// `onewindow bench intake`: validated, stored and relayed events/s (HTTP batches; Kafka
@@ -11,7 +10,6 @@ struct IntakeBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Events per figure (HTTP, Kafka ingest and the baseline each get this many).") var events = 50_000
     @Option(help: "Concurrent HTTP connections.") var connections = 4
-    @Option(help: "Lanes of the Kafka door (batches of different partitions handled at once).") var ingestLanes = IngestConsumer.defaultLanes
     @Option(help: "Rounds, each in a fresh schema with its own baseline; more than one adds a table of medians.") var rounds = 1
     @Flag(help: "Only time the in-memory steps (parse, validate, index, seal, relay record) on one thread; needs no PostgreSQL or broker.")
     var stepsOnly = false
@@ -19,7 +17,6 @@ struct IntakeBenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard events > 0 else { throw ValidationError("--events must be at least 1") }
         guard connections > 0 else { throw ValidationError("--connections must be at least 1") }
-        guard ingestLanes > 0 else { throw ValidationError("--ingest-lanes must be at least 1") }
         guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
     }
 
@@ -33,7 +30,7 @@ struct IntakeBenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "bench.intake")
         logger.logLevel = .warning
         let bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
-                                    events: events, connections: connections, ingestLanes: ingestLanes, logger: logger)
+                                    events: events, connections: connections, logger: logger)
         var results: [IntakeBenchmark.Round] = []
         for round in 1...rounds {
             if rounds > 1 { print("round \(round) of \(rounds)") }

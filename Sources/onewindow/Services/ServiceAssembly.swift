@@ -61,14 +61,14 @@ struct ServiceAssembly {
     }
 
     /// The Kafka door: a consumer group on the ingest topic feeding the pipeline.
-    func ingestConsumer(pipeline: IntakePipeline, producer: KafkaProducer, lanes: Int = IngestConsumer.defaultLanes) throws -> IngestConsumer {
+    func ingestConsumer(pipeline: IntakePipeline, producer: KafkaProducer) throws -> IngestConsumer {
         let topics = IntakeTopics(prefix: environment.topicPrefix)
         var configuration = KafkaConsumerConfiguration(client: kafkaClient, groupID: "\(environment.topicPrefix).intake")
         // As for projectors: a short broker wait, since some brokers (tansu) answer a fetch only
         // when the wait ends, which would add it to every event's way in.
         configuration.fetchWaitMaxMilliseconds = 10
         let consumer = try KafkaConsumer(configuration: configuration, topics: [topics.ingest], logger: logger)
-        return IngestConsumer(consumer: consumer, producer: producer, pipeline: pipeline, topics: topics, lanes: lanes, logger: logger)
+        return IngestConsumer(consumer: consumer, producer: producer, pipeline: pipeline, topics: topics, logger: logger)
     }
 
     func relay(producer: KafkaProducer) -> OutboxRelay {
