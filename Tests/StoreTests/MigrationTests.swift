@@ -91,6 +91,36 @@ struct MigrationTests {
         }
     }
 
+    /// Migration 11: the append functions never JIT-compile, whatever the caller's session
+    /// says (a batch of 2,000 was priced above `jit_above_cost` and compiled on every append).
+    @Test func theAppendFunctionsRunWithJITOff() async throws {
+        try await TestStack.withStore { stack in
+            let signatures = [
+                "append_events(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[], bool[])",
+                "append_batch(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[], bool[])",
+                "append_batch(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[])",
+            ]
+            for signature in signatures {
+                let withJITOff = try await stack.count("""
+                    SELECT count(*) FROM pg_proc
+                    WHERE oid = '{schema}.\(signature)'::regprocedure AND 'jit=off' = ANY (proconfig)
+                    """)
+                #expect(withJITOff == 1, "\(signature)")
+            }
+        }
+    }
+
+    /// Every connection of `DatabaseURL.clientConfiguration` starts with JIT off, though the
+    /// server's default is on.
+    @Test func connectionsStartWithJITOff() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let serverDefaultOn = try await stack.count("SELECT count(*) FROM pg_settings WHERE name = 'jit' AND boot_val = 'on'")
+            let sessionOff = try await stack.count("SELECT count(*) FROM pg_settings WHERE name = 'jit' AND setting = 'off'")
+            #expect(serverDefaultOn == 1)
+            #expect(sessionOff == 1)
+        }
+    }
+
     /// Appends through the store's function as it was before migration 9 (ten arrays): the
     /// intake of today passes an eleventh, which an older schema does not know.
     static func appendAsBeforeMigration9(_ stack: TestStack, _ events: [(stream: String, id: String, topic: String?)]) async throws {

@@ -35,7 +35,9 @@ public struct DatabaseURL: Sendable {
     }
 
     /// A `PostgresClient` configuration for this address. TLS is disabled for loopback hosts and
-    /// preferred elsewhere.
+    /// preferred elsewhere. Every connection starts with `jit=off`: OneWindow's statements are
+    /// short or run once over a batch, and LLVM compilation (PostgreSQL's default above a plan
+    /// cost of 100,000) took longer than the statements it compiled (see store migration 11).
     public func clientConfiguration(maximumConnections: Int = 20) -> PostgresClient.Configuration {
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(host)
         var configuration = PostgresClient.Configuration(
@@ -43,6 +45,7 @@ public struct DatabaseURL: Sendable {
             tls: loopback ? .disable : .prefer(.makeClientConfiguration())
         )
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         return configuration
     }
 }

@@ -398,5 +398,29 @@ public enum StoreMigrations {
             $function$
             """,
         ]),
+        // PostgreSQL compiles a statement with LLVM when the planner's estimate passes
+        // `jit_above_cost` (100,000 by default). The first try's estimate grows with the square
+        // of the batch: knowing no distinct count for a function's output, the planner guesses
+        // the batch joined with itself on `ord` at rows² / 200 rows and prices a stream lookup
+        // (≈ 8.4) for each, so a batch of 2,000 (the Kafka door's largest) is priced ≈ 172,000
+        // once the events table has statistics (1,000: ≈ 44,000). Every such append
+        // was then compiled first: 108–184 ms instead of ≈ 60, ≈ 3 CPU s of PostgreSQL per
+        // 50,000 events (auto_explain, `bench intake`, 2026-12-03: the rounds whose Kafka figure
+        // read 8,600 instead of 13,000 events/s). Compiling never pays for a statement that runs
+        // once over a thousand rows, so the appends run with JIT off whoever calls them.
+        Migration(version: 11, name: "appends never JIT-compile", statements: [
+            """
+            ALTER FUNCTION {schema}.append_events(text[], text[], text[], text[], timestamptz[],
+                text[], text[], json[], json[], text[], bool[]) SET jit = off
+            """,
+            """
+            ALTER FUNCTION {schema}.append_batch(text[], text[], text[], text[], timestamptz[],
+                text[], text[], json[], json[], text[], bool[]) SET jit = off
+            """,
+            """
+            ALTER FUNCTION {schema}.append_batch(text[], text[], text[], text[], timestamptz[],
+                text[], text[], json[], json[], text[]) SET jit = off
+            """,
+        ]),
     ]
 }
