@@ -188,8 +188,15 @@ final class StopFlag: Sendable {
 private func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer {
     let list = rd_kafka_headers_new(headers.count)!
     for header in headers {
-        header.withValueBytes { value in
-            _ = rd_kafka_header_add(list, header.key, -1, value?.baseAddress, value?.count ?? 0)
+        // The key goes with its length: passed as a C string, each key was copied into a new
+        // NUL-terminated array first (a dozen allocations per relayed record).
+        var key = header.key
+        key.withUTF8 { key in
+            header.withValueBytes { value in
+                _ = key.withMemoryRebound(to: CChar.self) { key in
+                    rd_kafka_header_add(list, key.baseAddress, key.count, value?.baseAddress, value?.count ?? 0)
+                }
+            }
         }
     }
     return list

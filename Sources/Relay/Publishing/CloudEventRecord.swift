@@ -61,9 +61,12 @@ public enum CloudEventRecord {
         if let region = event.region { json.member("region", region) }
         json.member("position", .integer(event.position))
         json.member("streamversion", .integer(event.streamVersion))
-        // Metadata never replaces an attribute above or a data member.
-        for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata)
-        where !fixedAttributes.contains(name) && !(name == "region" && event.region != nil) {
+        // Metadata never replaces an attribute above or a data member. (Filtered before the
+        // values are read: every event's metadata repeats `datacontenttype`.)
+        let hasRegion = event.region != nil
+        for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata, excluding: { name in
+            fixedAttributes.contains(name) || (hasRegion && name == "region")
+        }) {
             json.member(name, value)
         }
         json.rawMember("data", event.data)

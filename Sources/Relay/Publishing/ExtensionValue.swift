@@ -22,13 +22,15 @@ enum ExtensionValue: Sendable, Equatable {
     /// The members of a metadata object that can be extension attributes: a valid name
     /// (`[a-z0-9]{1,20}`) and a string, integer or boolean value; sorted by name so that a
     /// re-published event is byte-identical. Metadata that is not a JSON object gives none.
-    static func extensions(fromMetadata metadata: Data) -> [(String, ExtensionValue)] {
+    /// Members named so that `excluded` is true are left out before their value is read.
+    static func extensions(fromMetadata metadata: Data, excluding excluded: (String) -> Bool = { _ in false })
+        -> [(String, ExtensionValue)] {
         guard metadata.count > 2,  // "{}" is the common case
               let members = try? JSONDocument.parse(metadata).root
         else { return [] }
         var attributes: [(String, ExtensionValue)] = []
         members.forEachMember { name, member in
-            guard isAttributeName(name) else { return }
+            guard isAttributeName(name), !excluded(name) else { return }
             let value = ExtensionValue(member)
             if value != .unsupported { attributes.append((name, value)) }
         }
