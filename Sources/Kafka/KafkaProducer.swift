@@ -145,6 +145,7 @@ public final class KafkaProducer: Service, Sendable {
             logger.warning("producer closed with records undelivered", metadata: ["error": "\(error)"])
         }
         router.finish()
+        logger.info("producer stopped")
     }
 }
 

@@ -91,15 +91,50 @@ struct ServiceAssembly {
                          protection: try DataProtection(masterKey: secrets.dataKey), settings: projectorSettings(), logger: logger)
     }
 
+    /// How long stopping may take. A graceful shutdown (SIGINT, SIGTERM) that has not finished
+    /// within `graceful` becomes cancellation; a cancellation not finished within `cancellation`
+    /// ends the process with a fatal error naming the service still running. Graceful covers the
+    /// relay's batch in flight and the producer's flush (up to 30 s each); an operator's Ctrl-C
+    /// never leaves a process that will not exit.
+    struct ShutdownLimits {
+        var graceful: Duration = .seconds(45)
+        var cancellation: Duration = .seconds(15)
+    }
+
     /// Runs `services` with graceful shutdown on SIGINT/SIGTERM, inside the PostgreSQL pool's
-    /// lifetime: the pool starts before them and stops after them.
+    /// lifetime: the pool starts before them and stops after them (within
+    /// `limits.cancellation`, or the process ends with a fatal error saying so).
     /// `finite` services may end (or fail, having said why) without stopping the others.
-    func run(_ services: [any Service], finite: [any Service] = []) async throws {
-        let group = ServiceGroup(configuration: .init(
+    func run(_ services: [any Service], finite: [any Service] = [], limits: ShutdownLimits = ShutdownLimits()) async throws {
+        let group = ServiceGroup(configuration: groupConfiguration(services, finite: finite, limits: limits))
+        let postgres = self.postgres
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            // Started before the services, so none leases a connection before the pool runs.
+            tasks.addImmediateTask { await postgres.run() }
+            let outcome: Result<Void, any Error>
+            do { try await group.run(); outcome = .success(()) } catch { outcome = .failure(error) }
+            tasks.cancelAll()
+            let watchdog = Task {
+                try await Task.sleep(for: limits.cancellation)
+                fatalError("the PostgreSQL pool did not close within \(limits.cancellation) after the services stopped")
+            }
+            defer { watchdog.cancel() }
+            try await tasks.waitForAll()
+            try outcome.get()
+        }
+    }
+
+    /// The group ``run(_:finite:limits:)`` runs: `services` in order (graceful shutdown goes
+    /// in reverse), then `finite`, with `limits` on how long stopping may take.
+    func groupConfiguration(_ services: [any Service], finite: [any Service] = [],
+                            limits: ShutdownLimits = ShutdownLimits()) -> ServiceGroupConfiguration {
+        var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }
                 + finite.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await running(postgres) { try await group.run() }
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = limits.graceful
+        configuration.maximumCancellationDuration = limits.cancellation
+        return configuration
     }
 }
 
