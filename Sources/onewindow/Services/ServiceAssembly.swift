@@ -94,9 +94,8 @@ struct ServiceAssembly {
     /// How long stopping may take. A graceful shutdown (SIGINT, SIGTERM) that has not finished
     /// within `graceful` becomes cancellation; a cancellation not finished within `cancellation`
     /// ends the process with a fatal error (each service logs when it stopped, so the log says
-    /// which one had not). Graceful covers the
-    /// relay's batch in flight and the producer's flush (up to 30 s each); an operator's Ctrl-C
-    /// never leaves a process that will not exit.
+    /// which one had not). Graceful covers the relay's batch in flight and the producer's flush
+    /// (up to 30 s each); an operator's Ctrl-C never leaves a process that will not exit.
     struct ShutdownLimits {
         var graceful: Duration = .seconds(45)
         var cancellation: Duration = .seconds(15)
