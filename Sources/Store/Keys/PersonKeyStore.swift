@@ -80,9 +80,16 @@ public struct PersonKeyStore: Sendable {
             bindings.append(keys)
             return PostgresQuery(unsafeSQL: sql, binds: bindings)
         }
+        // The plain INSERT writes every row or none, so when it succeeds every candidate was
+        // created as given and nothing needs to come back (returning the rows cost PostgreSQL
+        // and the decoding here a row per person).
         let created: [PostgresRow]
         do {
-            created = try await client.collect(statement(insert + " RETURNING blind_hash, person_id"), logger: logger)
+            _ = try await client.collect(statement(insert), logger: logger)
+            var resolved: [Data: ResolvedPerson] = [:]
+            resolved.reserveCapacity(ordered.count)
+            for (hash, candidate) in ordered { resolved[hash] = ResolvedPerson(id: candidate.id, created: true) }
+            return resolved
         } catch where error.sqlState == "23505" {
             created = try await client.collect(
                 statement(insert + " ON CONFLICT (blind_hash) DO NOTHING RETURNING blind_hash, person_id"), logger: logger)
