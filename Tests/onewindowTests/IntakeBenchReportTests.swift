@@ -35,6 +35,7 @@ struct IntakeBenchReportTests {
         #expect(message(["--rounds", "0"]) == "--rounds must be at least 1")
         #expect(message(["--events", "0"]) == "--events must be at least 1")
         #expect(message(["--connections", "0"]) == "--connections must be at least 1")
+        #expect(message(["--prefill=-1"]) == "--prefill cannot be negative")
         #expect(message(["--rounds", "3", "--events", "1000"]) == nil)
     }
 }

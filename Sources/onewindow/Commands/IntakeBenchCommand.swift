@@ -11,6 +11,8 @@ struct IntakeBenchCommand: AsyncParsableCommand {
     @Option(help: "Events per figure (HTTP, Kafka ingest and the baseline each get this many).") var events = 50_000
     @Option(help: "Concurrent HTTP connections.") var connections = 4
     @Option(help: "Rounds, each in a fresh schema with its own baseline; more than one adds a table of medians.") var rounds = 1
+    @Option(help: "Events stored and relayed before the figures (untimed), then the store analyzed: the figures meet a store of that size with statistics, as in service.")
+    var prefill = 0
     @Flag(help: "Only time the in-memory steps (parse, validate, index, seal, relay record) on one thread; needs no PostgreSQL or broker.")
     var stepsOnly = false
 
@@ -18,6 +20,7 @@ struct IntakeBenchCommand: AsyncParsableCommand {
         guard events > 0 else { throw ValidationError("--events must be at least 1") }
         guard connections > 0 else { throw ValidationError("--connections must be at least 1") }
         guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
+        guard prefill >= 0 else { throw ValidationError("--prefill cannot be negative") }
     }
 
     func run() async throws {
@@ -29,8 +32,9 @@ struct IntakeBenchCommand: AsyncParsableCommand {
         let organizations = try configured { () throws(ConfigurationError) in try loadOrganizations() }
         var logger = Logger(label: "bench.intake")
         logger.logLevel = .warning
-        let bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
+        var bench = IntakeBenchmark(environment: environment, secrets: secrets, organizations: organizations,
                                     events: events, connections: connections, logger: logger)
+        bench.prefill = prefill
         var results: [IntakeBenchmark.Round] = []
         for round in 1...rounds {
             if rounds > 1 { print("round \(round) of \(rounds)") }
