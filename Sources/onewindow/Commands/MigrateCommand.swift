@@ -45,11 +45,22 @@ func withPostgres<T: Sendable>(
 /// everything `body` runs, services included). The pool is started immediately: `run()` marks
 /// the client running before its first suspension, so no lease in `body` can come first (as
 /// one did when the pool was one more service of a `ServiceGroup`, which starts its services in
-/// no order, and PostgresNIO warned at every start about a lease before `run()`).
-func running<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T) async throws -> T {
+/// no order, and PostgresNIO warned at every start about a lease before `run()`). A pool that
+/// has not closed within `closeWithin` of `body`'s end stops the process with a fatal error
+/// rather than leaving it running.
+func running<T: Sendable>(_ client: PostgresClient, closeWithin limit: Duration = .seconds(15),
+                          _ body: () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addImmediateTask { await client.run() }
-        defer { group.cancelAll() }
-        return try await body()
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        group.cancelAll()
+        let watchdog = Task {
+            try await Task.sleep(for: limit)
+            fatalError("the PostgreSQL pool did not close within \(limit) of the work that used it")
+        }
+        defer { watchdog.cancel() }
+        try await group.waitForAll()
+        return try outcome.get()
     }
 }

@@ -107,21 +107,7 @@ struct ServiceAssembly {
     /// `finite` services may end (or fail, having said why) without stopping the others.
     func run(_ services: [any Service], finite: [any Service] = [], limits: ShutdownLimits = ShutdownLimits()) async throws {
         let group = ServiceGroup(configuration: groupConfiguration(services, finite: finite, limits: limits))
-        let postgres = self.postgres
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            // Started before the services, so none leases a connection before the pool runs.
-            tasks.addImmediateTask { await postgres.run() }
-            let outcome: Result<Void, any Error>
-            do { try await group.run(); outcome = .success(()) } catch { outcome = .failure(error) }
-            tasks.cancelAll()
-            let watchdog = Task {
-                try await Task.sleep(for: limits.cancellation)
-                fatalError("the PostgreSQL pool did not close within \(limits.cancellation) after the services stopped")
-            }
-            defer { watchdog.cancel() }
-            try await tasks.waitForAll()
-            try outcome.get()
-        }
+        try await running(postgres, closeWithin: limits.cancellation) { try await group.run() }
     }
 
     /// The group ``run(_:finite:limits:)`` runs: `services` in order (graceful shutdown goes
