@@ -23,8 +23,7 @@ enum ExtensionValue: Sendable, Equatable {
     /// (`[a-z0-9]{1,20}`) and a string, integer or boolean value; sorted by name so that a
     /// re-published event is byte-identical. Metadata that is not a JSON object gives none.
     /// Members named so that `excluded` is true are left out before their value is read.
-    static func extensions(fromMetadata metadata: Data, excluding excluded: (String) -> Bool = { _ in false })
-        -> [(String, ExtensionValue)] {
+    static func extensions(fromMetadata metadata: Data, excluding excluded: (String) -> Bool) -> [(String, ExtensionValue)] {
         guard metadata.count > 2,  // "{}" is the common case
               let members = try? JSONDocument.parse(metadata).root
         else { return [] }
