@@ -173,6 +173,43 @@ struct AppendTests {
         }
     }
 
+    /// A batch of the Kafka door's largest size, its streams interleaved: each event lands at
+    /// the position of its ordinal (the append reads the arrays in order and gives ordinals
+    /// from the order of positions), with its own payload and its stream's next version.
+    @Test func aLargeInterleavedBatchLandsInOrdinalOrderWithEachEventsOwnPayloadAndVersion() async throws {
+        try await TestStack.withStore { stack in
+            for stored in 0..<100 {
+                _ = try await stack.events.append(stream: "s\(stored)", expectedVersion: .any,
+                                                  events: [Fixture.event(), Fixture.event()])
+            }
+            var rng = SystemRandomNumberGenerator()
+            let batch = (0..<2_000).map { n in
+                let stream = Int.random(in: 0..<300, using: &rng)  // 0..<100 stored, the rest new
+                return BatchedEvent(stream: "s\(stream)", event: Fixture.event(id: "e\(n)", data: #"{"n":\#(n)}"#),
+                                    newStream: stream >= 100)
+            }
+            let outcomes = try await stack.events.appendBatch(batch)
+            let appended = outcomes.compactMap { if case .appended(let event) = $0 { event } else { nil } }
+            try #require(appended.count == batch.count)
+            #expect(appended.map(\.id) == batch.map(\.event.id))
+            let first = appended[0].position
+            #expect(appended.map(\.position) == Array(first..<first + 2_000))
+            var next: [String: Int64] = [:]
+            for (event, sent) in zip(appended, batch) {
+                let expected = next[sent.stream, default: sent.newStream ? 1 : 3]
+                #expect(event.streamVersion == expected, "\(sent.stream)")
+                next[sent.stream] = expected + 1
+            }
+            let misplaced = try await stack.count("""
+                SELECT count(*) FROM (
+                    SELECT (data->>'n')::bigint AS n, row_number() OVER (ORDER BY position) - 1 AS r
+                    FROM {schema}.events WHERE position >= \(first)) t
+                WHERE n <> r
+                """)
+            #expect(misplaced == 0)
+        }
+    }
+
     @Test func concurrentAppendsAtTheSameExpectedVersionLetExactlyOneWin() async throws {
         try await TestStack.withStore { stack in
             _ = try await stack.events.append(stream: "case-9", expectedVersion: .noStream, events: [Fixture.event()])

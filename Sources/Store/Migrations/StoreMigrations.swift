@@ -422,5 +422,70 @@ public enum StoreMigrations {
                 text[], text[], json[], json[], text[]) SET jit = off
             """,
         ]),
+        // Migration 10's first try put the whole batch in a CTE read twice (so PostgreSQL
+        // materialized it), joined it back to the computed versions by ordinal and sorted the
+        // joined rows, payloads included, before inserting: three copies of every payload per
+        // append. The versions are now computed first from the streams alone, as an array in
+        // ordinal order, and the rows are inserted straight from the arrays, read in ordinal
+        // order (`ORDER BY` the ordinality of a function scan needs no sort: PostgreSQL knows the
+        // scan is in that order). Positions are taken from the identity as rows are inserted, so
+        // the n-th smallest position of the statement is the n-th event: that gives each
+        // event's ordinal without matching `(source, event_id)` pairs back. psql, 1,000 events
+        // (700 new streams, 300 stored ones) into 200,000, fifteen alternated calls: ≈ 28 ms
+        // against ≈ 34. The conflict path is migration 10's.
+        Migration(version: 12, name: "append: versions first, rows inserted straight from the arrays", statements: [
+            """
+            CREATE OR REPLACE FUNCTION {schema}.append_events(
+                streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
+                actors text[], regions text[], data json[], metadata json[], topics text[], new_streams bool[])
+            RETURNS TABLE (ord bigint, "position" bigint, stream_version bigint)
+            LANGUAGE plpgsql VOLATILE SET jit = off AS $function$
+            DECLARE
+                versions bigint[];
+                positions bigint[];
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext('{schema}'));
+                BEGIN
+                    -- See migration 9: results are gathered into arrays, returned after the try.
+                    EXECUTE $query$
+                        SELECT array_agg(t.version ORDER BY t.ord) FROM (
+                            SELECT k.ord, row_number() OVER (PARTITION BY k.stream ORDER BY k.ord)
+                                   + CASE WHEN k.is_new THEN 0
+                                          ELSE coalesce((SELECT max(e.stream_version) FROM {schema}.events e
+                                                         WHERE e.stream = k.stream), 0) END AS version
+                            FROM unnest($1, $2) WITH ORDINALITY AS k(stream, is_new, ord)
+                        ) t
+                    $query$
+                    INTO versions
+                    USING streams, new_streams;
+                    EXECUTE $query$
+                        WITH inserted AS (
+                            INSERT INTO {schema}.events
+                                (stream, stream_version, type, time, actor, region, source, event_id, data, metadata, topic)
+                            SELECT i.stream, i.version, i.type, i.time, i.actor, nullif(i.region, ''),
+                                   i.source, i.event_id, i.data, i.metadata, nullif(i.topic, '')
+                            FROM unnest($1, $11, $4, $5, $6, $7, $3, $2, $8, $9, $10) WITH ORDINALITY
+                                AS i(stream, version, type, time, actor, region, source, event_id, data, metadata, topic, ord)
+                            ORDER BY i.ord
+                            RETURNING position
+                        )
+                        SELECT array_agg(n.position ORDER BY n.position) FROM inserted n
+                    $query$
+                    INTO positions
+                    USING streams, event_ids, sources, types, times, actors, regions, data, metadata, topics, versions;
+                EXCEPTION WHEN unique_violation THEN
+                    RETURN QUERY
+                        SELECT k.ord, a.position, a.stream_version
+                        FROM {schema}.append_batch(streams, event_ids, sources, types, times, actors, regions, data, metadata, topics) a
+                        JOIN unnest(sources, event_ids) WITH ORDINALITY AS k(source, event_id, ord)
+                          ON k.source = a.source AND k.event_id = a.event_id;
+                    RETURN;
+                END;
+                RETURN QUERY SELECT r.ord, r.position, r.version
+                    FROM unnest(positions, versions) WITH ORDINALITY AS r(position, version, ord);
+            END
+            $function$
+            """,
+        ]),
     ]
 }
