@@ -64,6 +64,52 @@ struct JSONCodecTests {
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0x61, 0xFF, 0x22]) }
     }
 
+    /// The string scanner reads eight bytes at a time: it must stop exactly where a byte-wise
+    /// reading stops (the first quote, backslash or control character) and tell ASCII from not,
+    /// whatever the offset of that byte within a word and wherever the run starts.
+    @Test func theWordWiseStringScanStopsWhereAByteWiseOneDoes() async {
+        let interesting: [UInt8] = [0x22, 0x5C, 0x00, 0x01, 0x1F, 0x20, 0x21, 0x5B, 0x5D, 0x7E, 0x7F, 0x80, 0xA0, 0xC3, 0xE5, 0xFF]
+        await propertyCheck(count: 500, input: Gen.uint64(in: 0 ... .max)) { seed in
+            var rng = SplitMix64(seed: seed)
+            let count = Int(rng.next() % 70)
+            let bytes: [UInt8] = (0..<count).map { _ in
+                rng.next() % 4 == 0 ? interesting[Int(rng.next() % UInt64(interesting.count))] : UInt8(0x61 + rng.next() % 26)
+            }
+            let start = count == 0 ? 0 : Int(rng.next() % UInt64(count + 1))
+            var end = start
+            var ascii = true
+            while end < count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 {
+                if bytes[end] >= 0x80 { ascii = false }
+                end += 1
+            }
+            let scanned = bytes.withUnsafeBytes { JSONParser.plainRun(in: $0, from: start) }
+            #expect(scanned.end == end && scanned.ascii == ascii, "\(bytes) from \(start)")
+        }
+    }
+
+    /// Long strings (the scanner's word-wise path): text with a quote, an escape or a bad byte
+    /// at every offset is read or refused as it should be.
+    @Test func longStringsAreReadAndRefusedAtEveryOffset() throws {
+        let text = "0123456789abcdefghij张伟klmnopqrstuvwxyz"
+        let utf8 = Array(text.utf8)
+        for i in 0...utf8.count {
+            var control = utf8
+            control.insert(0x0A, at: i)
+            #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22] + control + [0x22]) }
+            var broken = utf8
+            broken.insert(0xFF, at: i)
+            #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22] + broken + [0x22]) }
+            guard i == utf8.count || utf8[i] & 0xC0 != 0x80 else { continue }  // an escape goes between characters
+            var escaped = utf8
+            escaped.insert(contentsOf: Array(#"\""#.utf8), at: i)
+            let withEscape = try JSONValue.parse([0x22] + escaped + [0x22])
+            var expected = utf8
+            expected.insert(0x22, at: i)
+            #expect(withEscape == .string(String(decoding: expected, as: UTF8.self)))
+        }
+        #expect(try JSONValue.parse(Array("\"\(text)\"".utf8)) == .string(text))
+    }
+
     @Test func aRepeatedMemberKeepsTheLastValue() throws {
         #expect(try JSONValue.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == .object(["a": .number(3), "b": .number(2)]))
         let node = try JSONDocument.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)).root
