@@ -2,6 +2,7 @@ import Crypto
 import Domain
 import Foundation
 import Intake
+import Store
 import Testing
 
 @Suite("Keys, blind index, sealed fields and the organizations file (no stack needed)")
@@ -13,7 +14,7 @@ struct ProtectionTests {
         let other = try DataProtection(masterKey: "another-master-key-that-is-long-enough-012345")
         #expect(Self.protection.blindIndex(of: identity) == Self.protection.blindIndex(of: identity))
         #expect(Self.protection.blindIndex(of: identity) != other.blindIndex(of: identity))
-        #expect(Self.protection.blindIndex(of: identity).count == 32)
+        #expect(Self.protection.blindIndex(of: identity).bytes.count == 32)
     }
 
     /// Stored blind hashes must stay findable: the index is HMAC-SHA256, under the key HKDF
@@ -25,9 +26,9 @@ struct ProtectionTests {
                                          info: Array("identity-blind-index.v1".utf8), outputByteCount: 32)
         for (kind, number) in [(IdentityKind.residentID, "411523198807210128"), (.passport, "E12345678"), (.other, "hk-m123")] {
             let identity = try Identity(kind: kind, number: number)
-            let expected = Data(HMAC<SHA256>.authenticationCode(for: Array(kind.rawValue.utf8) + [0] + Array(number.uppercased().utf8), using: key))
-            #expect(protection.blindIndex(of: identity) == expected)
-            #expect(protection.blindIndex(of: identity) == expected)  // the shared start is copied, never advanced
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: Array(kind.rawValue.utf8) + [0] + Array(number.uppercased().utf8), using: key))
+            #expect(protection.blindIndex(of: identity).bytes == expected)
+            #expect(protection.blindIndex(of: identity).bytes == expected)  // the shared start is copied, never advanced
         }
     }
 

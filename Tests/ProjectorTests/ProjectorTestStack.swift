@@ -94,7 +94,8 @@ struct ProjectorTestStack: Sendable {
         let keys = PersonKeyStore(client: client, configuration: store, logger: logger)
         if let wrapped = try await keys.wrappedKey(of: person) { return try protection.unwrap(wrapped, for: person) }
         let key = protection.newPersonKey()
-        _ = try await keys.resolvePeople([Data(person.uuidString.utf8): NewPerson(id: person, wrappedKey: try protection.wrap(key, for: person))])
+        let uuid = withUnsafeBytes(of: person.uuid) { Array($0) }  // 16 bytes, twice: unique per person
+        _ = try await keys.resolvePeople([BlindHash(uuid + uuid)!: NewPerson(id: person, wrappedKey: try protection.wrap(key, for: person))])
         return key
     }
 

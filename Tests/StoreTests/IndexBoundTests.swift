@@ -40,11 +40,11 @@ struct IndexBoundTests {
     @Test func lookingUpABatchOfPeopleProbesTheIndexInsteadOfReadingTheTable() async throws {
         try await TestStack.withStore { stack in
             try await stack.execute("ALTER TABLE {schema}.people SET (autovacuum_enabled = false)")
-            var hashes: [Data] = []
+            var hashes: [BlindHash] = []
             for _ in 0..<20 {
-                var candidates: [Data: NewPerson] = [:]
+                var candidates: [BlindHash: NewPerson] = [:]
                 for _ in 0..<1_000 {
-                    let hash = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+                    let hash = BlindHash((0..<32).map { _ in UInt8.random(in: 0...255) })!
                     candidates[hash] = NewPerson(id: UUID(), wrappedKey: Data(repeating: 7, count: 60))
                     hashes.append(hash)
                 }
@@ -54,7 +54,7 @@ struct IndexBoundTests {
             #expect(try await eventually(deadline: .seconds(60)) { try await stack.activity(of: "people").inserted == 20_000 })
             let before = try await stack.activity(of: "people")
 
-            let asked = Array(hashes.shuffled().prefix(999)) + [Data(repeating: 1, count: 32)]
+            let asked = Array(hashes.shuffled().prefix(999)) + [BlindHash(Array(repeating: 1, count: 32))!]
             let known = try await stack.keys.knownPeople(asked)
             #expect(known.count == 999)
             // A read-only statement: its counters are in once any scan of the table shows.

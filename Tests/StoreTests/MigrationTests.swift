@@ -27,14 +27,15 @@ struct MigrationTests {
                 INSERT INTO {schema}.person_keys (person_id, wrapped_key) VALUES
                     ('\(indexed)', '\\x0102'), ('\(unindexed)', '\\x0304')
                 """)
-            try await stack.execute("INSERT INTO {schema}.identity_index (blind_hash, person_id) VALUES ('\\xaa', '\(indexed)')")
+            let hash = BlindHash(Array(repeating: 0xAA, count: 32))!
+            try await stack.execute("INSERT INTO {schema}.identity_index (blind_hash, person_id) VALUES ('\\x\(String(repeating: "aa", count: 32))', '\(indexed)')")
             #expect(try await stack.migrator.migrate([set]).map(\.version) == set.migrations.map(\.version).filter { $0 >= 6 })
 
             #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 2)
             #expect(try await stack.keys.wrappedKey(of: indexed) == Data([1, 2]))
             #expect(try await stack.keys.wrappedKey(of: unindexed) == Data([3, 4]))
-            let known = try await stack.keys.knownPeople([Data([0xAA])])
-            #expect(known[Data([0xAA])]?.id == indexed)
+            let known = try await stack.keys.knownPeople([hash])
+            #expect(known[hash]?.id == indexed)
             #expect(try await stack.count("SELECT count(*) FROM pg_tables WHERE schemaname = '\(stack.schema)' AND tablename IN ('person_keys', 'identity_index')") == 0)
         }
     }

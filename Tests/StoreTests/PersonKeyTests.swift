@@ -4,8 +4,21 @@ import Testing
 
 @Suite("Person keys and the identity blind index")
 struct PersonKeyTests {
-    static func hash(_ text: String) -> Data { Data(text.utf8) }
+    /// A blind hash for a test: the text's bytes, padded to 32.
+    static func hash(_ text: String) -> BlindHash {
+        BlindHash(Array(text.utf8) + Array(repeating: 0, count: BlindHash.byteCount - text.utf8.count))!
+    }
     static func newPerson() -> NewPerson { NewPerson(id: UUID(), wrappedKey: Data((0..<60).map { _ in UInt8.random(in: 0...255) })) }
+
+    @Test func aBlindHashIsExactly32BytesAndKeepsThemAndTheirOrder() {
+        let bytes = (0..<32).map { UInt8($0 * 7 + 1) }
+        #expect(BlindHash(bytes)?.bytes == bytes)
+        #expect(BlindHash(bytes) == BlindHash(bytes))
+        #expect(BlindHash(bytes) != BlindHash(bytes.reversed()))
+        #expect(BlindHash(bytes.dropLast()) == nil)
+        #expect(BlindHash(bytes + [0]) == nil)
+        #expect(!"\(BlindHash(bytes)!)".contains("01"))  // never printed
+    }
 
     @Test func aNewBlindHashCreatesThePersonWithTheirKeyAndLaterLookupsFindThem() async throws {
         try await TestStack.withStore { stack in

@@ -31,20 +31,20 @@ struct PersonResolution: Sendable {
     /// erase racing the batch) is missing from the answer.
     /// - Parameters:
     ///   - registrations: for each hash, whether its event is a registration.
-    func resolve(_ hashes: [Data?], registrations: [Bool]) async throws -> [Data: KeyedPerson] {
-        var registeredInBatch = Set<Data>()
+    func resolve(_ hashes: [BlindHash?], registrations: [Bool]) async throws -> [BlindHash: KeyedPerson] {
+        var registeredInBatch = Set<BlindHash>()
         for (hash, registration) in zip(hashes, registrations) where registration {
             if let hash { registeredInBatch.insert(hash) }
         }
         let wanted = Array(Set(hashes.compactMap { $0 }))
-        var people: [Data: KeyedPerson] = [:]
+        var people: [BlindHash: KeyedPerson] = [:]
         let wrapper = protection.keyWrapper()
         for (hash, person) in try await keys.knownPeople(wanted) {
             people[hash] = KeyedPerson(id: person.id, key: try wrapper.unwrap(person.wrappedKey, for: person.id), unregistered: false)
         }
         let missing = wanted.filter { people[$0] == nil }
         guard !missing.isEmpty else { return people }
-        var fresh: [Data: (NewPerson, SymmetricKey)] = [:]
+        var fresh: [BlindHash: (NewPerson, SymmetricKey)] = [:]
         for hash in missing {
             let id = RandomPool.shared.uuid()
             let key = protection.newPersonKey()

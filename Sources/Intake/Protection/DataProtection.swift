@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Foundation
+import Store
 
 /// The keys derived from the master key (`ONEWINDOW_DATA_KEY`): one wraps per-person data keys,
 /// the other keys the blind index of identity numbers. The master key itself is used for
@@ -32,13 +33,13 @@ public struct DataProtection: Sendable {
     }
 
     /// The keyed hash (HMAC-SHA256) that finds a person by identity without storing the number.
-    public func blindIndex(of identity: Identity) -> Data {
+    public func blindIndex(of identity: Identity) -> BlindHash {
         var message = Array(identity.kind.rawValue.utf8)
         message.append(0)
         message.append(contentsOf: identity.number.uppercased().utf8)
         var hmac = blindIndexHMAC
         hmac.update(data: message)
-        return Data(hmac.finalize())
+        return hmac.finalize().withUnsafeBytes { BlindHash($0)! }  // SHA-256: always 32 bytes
     }
 
     /// A fresh data key for a new person (256 random bits).

@@ -41,7 +41,7 @@ public struct PersonKeyStore: Sendable {
 
     /// The person for `blindHash`, creating `candidate` (index entry and key together) when the
     /// hash is new. Safe under concurrent callers: all of them get the same person id.
-    public func resolvePerson(blindHash: Data, candidate: NewPerson) async throws(StoreError) -> ResolvedPerson {
+    public func resolvePerson(blindHash: BlindHash, candidate: NewPerson) async throws(StoreError) -> ResolvedPerson {
         let resolved = try await resolvePeople([blindHash: candidate])
         guard let person = resolved[blindHash] else { throw StoreError.database(sqlState: nil, underlying: MissingRow()) }
         return person
@@ -51,10 +51,10 @@ public struct PersonKeyStore: Sendable {
     /// whatever the number of hashes (a second one only for hashes a concurrent caller indexed
     /// first), each its own transaction: an explicit one added two round trips (BEGIN, COMMIT)
     /// to every batch and protected nothing, the insert being a single statement.
-    public func resolvePeople(_ candidates: [Data: NewPerson]) async throws(StoreError) -> [Data: ResolvedPerson] {
+    public func resolvePeople(_ candidates: [BlindHash: NewPerson]) async throws(StoreError) -> [BlindHash: ResolvedPerson] {
         guard !candidates.isEmpty else { return [:] }
         let ordered = Array(candidates)
-        let hashes = ordered.map { ByteBuffer(bytes: $0.key) }
+        let hashes = ordered.map(\.key)
         let ids = ordered.map(\.value.id)
         let keys = ordered.map { ByteBuffer(bytes: $0.value.wrappedKey) }
         let s = configuration.schema.rawValue
@@ -86,7 +86,7 @@ public struct PersonKeyStore: Sendable {
         let created: [PostgresRow]
         do {
             _ = try await client.collect(statement(insert), logger: logger)
-            var resolved: [Data: ResolvedPerson] = [:]
+            var resolved: [BlindHash: ResolvedPerson] = [:]
             resolved.reserveCapacity(ordered.count)
             for (hash, candidate) in ordered { resolved[hash] = ResolvedPerson(id: candidate.id, created: true) }
             return resolved
@@ -94,17 +94,17 @@ public struct PersonKeyStore: Sendable {
             created = try await client.collect(
                 statement(insert + " ON CONFLICT (blind_hash) DO NOTHING RETURNING blind_hash, person_id"), logger: logger)
         }
-        var resolved: [Data: ResolvedPerson] = [:]
+        var resolved: [BlindHash: ResolvedPerson] = [:]
         do {
             for row in created {
-                let (hash, id) = try row.decode((Data, UUID).self)
+                let (hash, id) = try row.decode((BlindHash, UUID).self)
                 resolved[hash] = ResolvedPerson(id: id, created: true)
             }
         } catch {
             throw StoreError.wrap(error)
         }
         // Only hashes a concurrent caller indexed first are left; usually none.
-        let taken = ordered.filter { resolved[$0.key] == nil }.map { ByteBuffer(bytes: $0.key) }
+        let taken = ordered.filter { resolved[$0.key] == nil }.map(\.key)
         guard !taken.isEmpty else { return resolved }
         let existing = try await client.collect("""
             SELECT h.blind_hash, x.person_id FROM unnest(\(taken)::bytea[]) AS h(blind_hash)
@@ -113,7 +113,7 @@ public struct PersonKeyStore: Sendable {
             """, logger: logger)
         do {
             for row in existing {
-                let (hash, id) = try row.decode((Data, UUID).self)
+                let (hash, id) = try row.decode((BlindHash, UUID).self)
                 resolved[hash] = ResolvedPerson(id: id, created: false)
             }
         } catch {
@@ -129,19 +129,19 @@ public struct PersonKeyStore: Sendable {
     /// Each hash is looked up by its index entry (`LATERAL … OFFSET 0`, here and below). Asked
     /// for a thousand hashes as a join, PostgreSQL read the people whole on every call until
     /// they were some hundreds of thousands.
-    public func knownPeople(_ hashes: [Data]) async throws(StoreError) -> [Data: (id: UUID, wrappedKey: Data)] {
+    public func knownPeople(_ hashes: [BlindHash]) async throws(StoreError) -> [BlindHash: (id: UUID, wrappedKey: Data)] {
         guard !hashes.isEmpty else { return [:] }
         let s = configuration.schema.rawValue
         let rows = try await client.collect("""
             SELECT h.blind_hash, x.person_id, x.wrapped_key
-            FROM unnest(\(hashes.map { ByteBuffer(bytes: $0) })::bytea[]) AS h(blind_hash)
+            FROM unnest(\(hashes)::bytea[]) AS h(blind_hash)
             CROSS JOIN LATERAL (SELECT person_id, wrapped_key FROM \(unescaped: s).people x
                                 WHERE x.blind_hash = h.blind_hash OFFSET 0) x
             """, logger: logger)
-        var people: [Data: (id: UUID, wrappedKey: Data)] = [:]
+        var people: [BlindHash: (id: UUID, wrappedKey: Data)] = [:]
         do {
             for row in rows {
-                let (hash, id, key) = try row.decode((Data, UUID, Data).self)
+                let (hash, id, key) = try row.decode((BlindHash, UUID, Data).self)
                 people[hash] = (id, key)
             }
         } catch {

@@ -61,7 +61,7 @@ enum IntakeStages {
             return n
         }
         time("blind index of the identity (HMAC-SHA256)") {
-            identities.reduce(0) { $0 &+ protection.blindIndex(of: $1).count }
+            identities.reduce(0) { $0 &+ Int(protection.blindIndex(of: $1).bytes[0]) }
         }
         // Every event's person is created or found: a wrap or an unwrap each, one wrapper per
         // batch of 1,000 as the intake has; here both, so the figure is their sum.

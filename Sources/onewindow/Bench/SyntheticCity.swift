@@ -28,7 +28,7 @@ struct SyntheticCity {
     struct Chunk {
         var records: [KafkaOutgoingMessage] = []
         /// The people of the chunk for the store's key table (blind hash → id and wrapped key).
-        var people: [Data: NewPerson] = [:]
+        var people: [BlindHash: NewPerson] = [:]
     }
 
     /// The personId of the `index`th person of this run.
@@ -42,7 +42,7 @@ struct SyntheticCity {
             let key = protection.newPersonKey()
             let uuid = UUID(uuidString: personID(index))!
             keys[index] = key
-            chunk.people[Data(SHA256.hash(data: Data("\(generator.label)-\(index)".utf8)))] =
+            chunk.people[BlindHash(Array(SHA256.hash(data: Data("\(generator.label)-\(index)".utf8))))!] =
                 NewPerson(id: uuid, wrappedKey: try protection.wrap(key, for: uuid))
         }
         versions.removeAll(keepingCapacity: true)
