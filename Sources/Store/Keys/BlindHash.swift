@@ -32,8 +32,10 @@ public struct BlindHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     public func hash(into hasher: inout Hasher) {
-        // Already uniformly random (an HMAC): one word is as good a hash as all four.
         hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
     }
 
     /// Never the hash itself: it would let a log reader test guesses of an identity number
