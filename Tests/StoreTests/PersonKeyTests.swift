@@ -17,7 +17,7 @@ struct PersonKeyTests {
         #expect(BlindHash(bytes) != BlindHash(bytes.reversed()))
         #expect(BlindHash(bytes.dropLast()) == nil)
         #expect(BlindHash(bytes + [0]) == nil)
-        #expect(!"\(BlindHash(bytes)!)".contains("01"))  // never printed
+        #expect(!"\(BlindHash(bytes)!)".contains(where: \.isNumber))  // the bytes are never printed, in any base
     }
 
     @Test func aNewBlindHashCreatesThePersonWithTheirKeyAndLaterLookupsFindThem() async throws {
