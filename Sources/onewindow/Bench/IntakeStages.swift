@@ -60,8 +60,10 @@ enum IntakeStages {
             for bytes in events { if case .success = Submission(jsonBytes: bytes, publisher: "public-security").decoded { n &+= 1 } }
             return n
         }
+        // Compared with a hash no identity has (its bytes would cost an array per event here).
+        let none = BlindHash(Array(repeating: 0, count: BlindHash.byteCount))!
         time("blind index of the identity (HMAC-SHA256)") {
-            identities.reduce(0) { $0 &+ Int(protection.blindIndex(of: $1).bytes[0]) }
+            identities.reduce(0) { $0 &+ (protection.blindIndex(of: $1) == none ? 0 : 1) }
         }
         // Every event's person is created or found: a wrap or an unwrap each, one wrapper per
         // batch of 1,000 as the intake has; here both, so the figure is their sum.
