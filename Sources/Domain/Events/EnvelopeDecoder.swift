@@ -120,9 +120,9 @@ enum EnvelopeReading {
         FieldRule { value, at, errors in
             guard var reader = ObjectReader(value, at: at, errors: &errors) else { return nil }
             guard let type else { return nil }
-            let payload = type.payloadType.read(&reader)
+            let event = type.readEvent(&reader)
             reader.rejectUnknown(in: type.payloadType.objectName)
-            return reader.finish(into: &errors) ? payload?.event : nil
+            return reader.finish(into: &errors) ? event : nil
         }
     }
 }

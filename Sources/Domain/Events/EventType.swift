@@ -28,4 +28,22 @@ public enum EventType: String, CaseIterable, Sendable {
         case .serviceDelivered: ServiceDelivered.self
         }
     }
+
+    /// Reads `data` as this type's payload. (A switch: read through ``payloadType``, every
+    /// event was boxed in an existential and then copied out of it.)
+    func readEvent(_ reader: inout ObjectReader) -> DepartmentEvent? {
+        switch self {
+        case .residentRegistered: ResidentRegistered.read(&reader).map(DepartmentEvent.residentRegistered)
+        case .residentMoved: ResidentMoved.read(&reader).map(DepartmentEvent.residentMoved)
+        case .residentDeparted: ResidentDeparted.read(&reader).map(DepartmentEvent.residentDeparted)
+        case .housingUnitRegistered: HousingUnitRegistered.read(&reader).map(DepartmentEvent.housingUnitRegistered)
+        case .certificateChecked: CertificateChecked.read(&reader).map(DepartmentEvent.certificateChecked)
+        case .certificateIssued: CertificateIssued.read(&reader).map(DepartmentEvent.certificateIssued)
+        case .permitApplied: PermitApplied.read(&reader).map(DepartmentEvent.permitApplied)
+        case .permitIssued: PermitIssued.read(&reader).map(DepartmentEvent.permitIssued)
+        case .permitRejected: PermitRejected.read(&reader).map(DepartmentEvent.permitRejected)
+        case .serviceRequested: ServiceRequested.read(&reader).map(DepartmentEvent.serviceRequested)
+        case .serviceDelivered: ServiceDelivered.read(&reader).map(DepartmentEvent.serviceDelivered)
+        }
+    }
 }

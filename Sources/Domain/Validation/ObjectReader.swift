@@ -52,13 +52,14 @@ struct ObjectReader {
     var allMembersAsked: Bool { present == members.writtenMemberCount }
 
     /// Records every member that was never asked for; call after reading all known members.
-    mutating func rejectUnknown(in what: String) {
+    /// (`what` is only built when some member is unknown.)
+    mutating func rejectUnknown(in what: @autoclosure () -> String) {
         // Repeated names count more than once here, and send reading the slow way below.
         guard present < members.writtenMemberCount else { return }
         members.forEachMember { key, _ in
             guard !asked.contains(key) else { return }
             errors.append(ValidationError(field: JSONPointer.appending(pointer, key),
-                                          reason: "is not a field of \(what); check its spelling against Events/schemas"))
+                                          reason: "is not a field of \(what()); check its spelling against Events/schemas"))
         }
     }
 

@@ -20,12 +20,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD` (ASCII digits, no time, no offset).
     public init(iso text: String) throws(InvalidValue) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D,
-              ASCII.allDigits(b[0..<4]), ASCII.allDigits(b[5..<7]), ASCII.allDigits(b[8..<10]) else {
-            throw InvalidValue("is not a date in the form YYYY-MM-DD")
+        // Read in place (an array of the bytes was an allocation per date of every event).
+        var text = text
+        let parts: (Int, Int, Int)? = text.withUTF8 { b in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D,
+                  ASCII.allDigits(b[0..<4]), ASCII.allDigits(b[5..<7]), ASCII.allDigits(b[8..<10]) else { return nil }
+            return (ASCII.number(b[0..<4]), ASCII.number(b[5..<7]), ASCII.number(b[8..<10]))
         }
-        try self.init(year: ASCII.number(b[0..<4]), month: ASCII.number(b[5..<7]), day: ASCII.number(b[8..<10]))
+        guard let (year, month, day) = parts else { throw InvalidValue("is not a date in the form YYYY-MM-DD") }
+        try self.init(year: year, month: month, day: day)
     }
 
     /// Days since 1970-01-01 (negative before), for day arithmetic.
@@ -73,7 +76,25 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     /// `YYYY-MM-DD`.
-    public var description: String { "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))" }
+    public var description: String {
+        // Digit by digit into a small string (the year is 1...9999): interpolating padded
+        // pieces made several strings per date, and every event writes one or two.
+        String(unsafeUninitializedCapacity: 10) { text in
+            func digits(_ value: Int, at end: Int, width: Int) {
+                var value = value
+                for i in stride(from: end - 1, through: end - width, by: -1) {
+                    text[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            digits(year, at: 4, width: 4)
+            text[4] = UInt8(ascii: "-")
+            digits(month, at: 7, width: 2)
+            text[7] = UInt8(ascii: "-")
+            digits(day, at: 10, width: 2)
+            return 10
+        }
+    }
 
     static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 

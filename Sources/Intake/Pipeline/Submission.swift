@@ -33,11 +33,15 @@ public struct Submission: Sendable {
 
     /// A structured-mode event parsed from JSON (one element of an HTTP batch, or a Kafka value).
     public init(json value: JSONNode, publisher: OrganizationID?) {
-        let decoded = EventEnvelope.decode(value)
-        if case .success(let envelope) = decoded {
-            self.init(decoded: decoded, source: envelope.source, id: envelope.id, publisher: publisher)
-        } else {
-            self.init(decoded: decoded, source: value.member("source")?.stringValue, id: value.member("id")?.stringValue, publisher: publisher)
+        switch EventEnvelope.decode(value) {
+        case .success(let envelope):
+            // The two strings first, then the envelope moved in (reading them from `decoded`
+            // afterwards copied the whole envelope, every string of it retained and released).
+            let (source, id) = (envelope.source, envelope.id)
+            self.init(decoded: .success(envelope), source: source, id: id, publisher: publisher)
+        case .failure(let failure):
+            self.init(decoded: .failure(failure), source: value.member("source")?.stringValue, id: value.member("id")?.stringValue,
+                      publisher: publisher)
         }
     }
 

@@ -30,9 +30,9 @@ struct BatchPublisher<Reports: AsyncIteratorProtocol> where Reports.Element == K
     mutating func publish(_ messages: [OutboxMessage]) async throws {
         var pending = Set<UInt64>(minimumCapacity: messages.count)
         var enqueueError: KafkaError?
-        for message in messages {
+        for index in messages.indices {  // by index: iterating copied every message, each string retained
             do {
-                pending.insert(try await producer.sendAndForget(CloudEventRecord.make(message, naming: naming)))
+                pending.insert(try await producer.sendAndForget(CloudEventRecord.make(messages[index], naming: naming)))
             } catch {
                 enqueueError = error
                 break

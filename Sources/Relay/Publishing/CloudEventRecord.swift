@@ -65,7 +65,7 @@ public enum CloudEventRecord {
         // values are read: every event's metadata repeats `datacontenttype`.)
         let hasRegion = event.region != nil
         for (name, value) in ExtensionValue.extensions(fromMetadata: event.metadata, excluding: { name in
-            fixedAttributes.contains(name) || (hasRegion && name == "region")
+            isFixedAttribute(name) || (hasRegion && name == "region")
         }) {
             json.member(name, value)
         }
@@ -74,9 +74,13 @@ public enum CloudEventRecord {
         return json.bytes
     }
 
-    /// The attributes every envelope has, and the names of its data.
-    private static let fixedAttributes: Set<String> = [
-        "specversion", "id", "source", "type", "time", "datacontenttype", "subject", "actor", "position", "streamversion",
-        "data", "data_base64",
-    ]
+    /// The attributes every envelope has, and the names of its data. (Compared, not hashed: a
+    /// set's lookup hashed each metadata name of each event.)
+    static func isFixedAttribute(_ name: String) -> Bool {
+        switch name {
+        case "specversion", "id", "source", "type", "time", "datacontenttype", "subject", "actor", "position", "streamversion",
+             "data", "data_base64": true
+        default: false
+        }
+    }
 }

@@ -33,6 +33,8 @@ enum ExtensionValue: Sendable, Equatable {
             let value = ExtensionValue(member)
             if value != .unsupported { attributes.append((name, value)) }
         }
+        // Written sorted by the intake: sorted only when they are not.
+        if zip(attributes, attributes.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return attributes }
         return attributes.sorted { $0.0 < $1.0 }
     }
 

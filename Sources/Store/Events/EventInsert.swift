@@ -41,8 +41,8 @@ enum EventInsert {
             guard let index = Int(exactly: ordinal - 1), appended.indices.contains(index) else {
                 throw UnexpectedAppendRow(ordinal: ordinal, events: events.count)
             }
-            let event = events[index].event
-            appended[index] = AppendedEvent(position: position, streamVersion: version, source: event.source, id: event.id)
+            appended[index] = AppendedEvent(position: position, streamVersion: version,
+                                            source: events[index].event.source, id: events[index].event.id)
         }
         return appended
     }

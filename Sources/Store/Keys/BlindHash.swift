@@ -18,7 +18,7 @@ public struct BlindHash: Hashable, Sendable, CustomStringConvertible {
     public init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { raw in _ = raw.copyBytes(from: bytes) }
+        withUnsafeMutableBytes(of: &words) { raw in raw.copyBytes(from: bytes) }
         self.words = words
     }
 

@@ -18,10 +18,17 @@ struct CanonicalJSONTests {
     @Test func typedWritingGivesTheTreesBytesForRandomEventsOfEveryType() async throws {
         await propertyCheck(count: 400, input: Gen.uint64(in: 0 ... .max)) { seed in
             var events = RandomEvents(rng: SplitMix64(seed: seed))
-            guard case .success(let envelope) = EventEnvelope.decode(events.envelope()) else {
+            let sent = events.envelope()
+            guard case .success(let envelope) = EventEnvelope.decode(sent) else {
                 Issue.record("a random valid event was rejected")
                 return
             }
+            // The type the event's case answers is the one it was sent as.
+            guard case .object(let members) = sent else {
+                Issue.record("a random event is not an object")
+                return
+            }
+            #expect(members["type"] == .string(envelope.type.rawValue))
             let tree = envelope.event.data
             let written = (try? envelope.event.canonicalData()).map { String(decoding: $0, as: UTF8.self) }
             #expect(written == String(decoding: tree.encoded(), as: UTF8.self))

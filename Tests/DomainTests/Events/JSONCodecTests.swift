@@ -110,6 +110,37 @@ struct JSONCodecTests {
         #expect(try JSONValue.parse(Array("\"\(text)\"".utf8)) == .string(text))
     }
 
+    /// A long string with a character to escape at every offset (and two in a row) is written
+    /// exactly as a byte-by-byte writer writes it, and reads back as itself.
+    @Test func longStringsAreWrittenWithEachEscapeWhereItBelongs() throws {
+        func byteWise(_ text: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for b in text.utf8 {
+                switch b {
+                case 0x22: out += Array(#"\""#.utf8)
+                case 0x5C: out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
+                default: out.append(b)
+                }
+            }
+            return out + [0x22]
+        }
+        let text = "0123456789abcdefghij张伟klmnopqrstuvwxyz"
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\"\\"] {
+            for i in 0...text.count {
+                var mixed = text
+                mixed.insert(contentsOf: special, at: mixed.index(mixed.startIndex, offsetBy: i))
+                var written: [UInt8] = []
+                JSONValue.writeString(mixed, into: &written)
+                #expect(written == byteWise(mixed), "\(special.debugDescription) at \(i)")
+                #expect(try JSONValue.parse(written) == .string(mixed))
+            }
+        }
+    }
+
     @Test func aRepeatedMemberKeepsTheLastValue() throws {
         #expect(try JSONValue.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == .object(["a": .number(3), "b": .number(2)]))
         let node = try JSONDocument.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)).root
