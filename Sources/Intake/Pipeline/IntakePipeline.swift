@@ -51,12 +51,14 @@ public struct IntakePipeline: Sendable {
             }
         }
         do {
-            let protection = resolution.protection
-            let hashes = admitted.map { $0.envelope.event.identity.map(protection.blindIndex) }
+            let indexer = try resolution.protection.blindIndexer()
+            let hashes = try admitted.map { (item) throws(DataProtectionError) in try item.envelope.event.identity.map(indexer.index) }
             // The other people each event names by identity (household members, a beneficiary),
             // resolved with the subjects in the same round trip: their strings are sealed under
             // their own keys. Being listed in a registration's household counts as registered.
-            let others = admitted.map { $0.envelope.event.otherPeople.map { ($0, protection.blindIndex(of: $0)) } }
+            let others = try admitted.map { (item) throws(DataProtectionError) in
+                try item.envelope.event.otherPeople.map { (identity) throws(DataProtectionError) in (identity, try indexer.index(identity)) }
+            }
             var wanted = hashes
             var registrations = admitted.map { $0.envelope.type == .residentRegistered }
             for (k, named) in others.enumerated() where !named.isEmpty {

@@ -42,6 +42,9 @@ public struct DataProtection: Sendable {
         return hmac.finalize().withUnsafeBytes { BlindHash($0)! }  // SHA-256: always 32 bytes
     }
 
+    /// The blind index of many identities, keyed once (for one task; the intake makes one per batch).
+    package func blindIndexer() throws(DataProtectionError) -> BlindIndexer { try BlindIndexer(key: blindIndexKey) }
+
     /// A fresh data key for a new person (256 random bits).
     public func newPersonKey() -> SymmetricKey { RandomPool.shared.key() }
 
@@ -67,6 +70,7 @@ public enum DataProtectionError: Error, Sendable, CustomStringConvertible {
     case sealFailed
     case unwrapFailed
     case openFailed
+    case blindIndexFailed
 
     public var description: String {
         switch self {
@@ -74,6 +78,7 @@ public enum DataProtectionError: Error, Sendable, CustomStringConvertible {
         case .sealFailed: "encryption failed"
         case .unwrapFailed: "a person's data key could not be unwrapped (wrong master key?)"
         case .openFailed: "a personal field could not be decrypted (wrong key, or erased person)"
+        case .blindIndexFailed: "an identity's blind index could not be computed (OpenSSL's HMAC failed)"
         }
     }
 }

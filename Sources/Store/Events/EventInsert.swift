@@ -37,7 +37,13 @@ enum EventInsert {
     static func appended(_ rows: [PostgresRow], of events: [BatchedEvent]) throws -> [AppendedEvent?] {
         var appended = [AppendedEvent?](repeating: nil, count: events.count)
         for row in rows {
-            let (ordinal, position, version) = try row.decode((Int64, Int64, Int64).self)
+            // Cell by cell: decoding the row as a tuple went through the runtime's generic
+            // metadata for every row.
+            var cells = row.makeIterator()
+            guard let first = cells.next(), let second = cells.next(), let third = cells.next() else {
+                throw UnexpectedAppendRow(ordinal: nil, events: events.count)
+            }
+            let (ordinal, position, version) = (try first.decode(Int64.self), try second.decode(Int64.self), try third.decode(Int64.self))
             guard let index = Int(exactly: ordinal - 1), appended.indices.contains(index) else {
                 throw UnexpectedAppendRow(ordinal: ordinal, events: events.count)
             }
@@ -75,7 +81,11 @@ enum EventInsert {
 /// The append answered an ordinal outside the events it was given: a store function that does
 /// not match this version of the code.
 struct UnexpectedAppendRow: Error, CustomStringConvertible {
-    let ordinal: Int64
+    /// Nil when the row had fewer than its three columns.
+    let ordinal: Int64?
     let events: Int
-    var description: String { "the store's append answered event \(ordinal) of \(events)" }
+    var description: String {
+        guard let ordinal else { return "the store's append answered a row without ordinal, position and version" }
+        return "the store's append answered event \(ordinal) of \(events)"
+    }
 }

@@ -59,13 +59,21 @@ public struct EventStore: Sendable {
         guard !events.isEmpty else { return [] }
         // A key repeated in the batch is sent once; its repeats are duplicates.
         var sent = Set<EventKey>(minimumCapacity: events.count)
-        var distinct: [BatchedEvent] = []
-        var given: [Int] = []  // the index in `events` of each one sent
-        distinct.reserveCapacity(events.count)
-        given.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() where sent.insert(EventKey(source: event.event.source, id: event.event.id)).inserted {
-            distinct.append(event)
-            given.append(index)
+        var repeats = 0
+        for index in events.indices where !sent.insert(EventKey(source: events[index].event.source, id: events[index].event.id)).inserted {
+            repeats += 1
+        }
+        // Almost always none: then the batch is sent as it is, without copying every event.
+        var distinct = events
+        var given = Array(events.indices)  // the index in `events` of each one sent
+        if repeats > 0 {
+            sent.removeAll(keepingCapacity: true)
+            distinct.removeAll(keepingCapacity: true)
+            given.removeAll(keepingCapacity: true)
+            for index in events.indices where sent.insert(EventKey(source: events[index].event.source, id: events[index].event.id)).inserted {
+                distinct.append(events[index])
+                given.append(index)
+            }
         }
         // One statement, its own transaction: the lock is taken and released inside it.
         let rows = try await client.collect(EventInsert.insert(distinct, schema: schema), logger: logger)
