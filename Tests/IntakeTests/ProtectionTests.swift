@@ -39,6 +39,39 @@ struct ProtectionTests {
         }
     }
 
+    /// An event's metadata without extension attributes is written member by member in sorted
+    /// order; it must be the bytes of the general way (the list of members, sorted and encoded),
+    /// for every combination of the members it can have.
+    @Test func metadataWrittenDirectlyEqualsTheSortedListEncoded() throws {
+        let example = try #require(try Example.all().first { $0.brokenField == nil && $0.name.contains("resident") })
+        guard case .success(let plain) = EventEnvelope.decode(example.event) else {
+            Issue.record("\(example) does not decode")
+            return
+        }
+        var checked = 0
+        for contentType in [nil, "application/json"] {
+            for schema in [nil, "https://example.org/s\"1"] {
+                for subject in [nil, "unit \\ 7"] {
+                    for (personID, unregistered) in [(String?.none, false), ("3f0c1a52-5a7e-4c43-9d8e-0e1f7f6b2c11", false),
+                                                     ("3f0c1a52-5a7e-4c43-9d8e-0e1f7f6b2c11", true)] {
+                        for extensions: [String: JSONValue] in [[:], ["traceparent": .string("00-ab"), "zz": .bool(true)]] {
+                            var envelope = plain
+                            (envelope.dataContentType, envelope.dataSchema, envelope.subject, envelope.extensions) =
+                                (contentType, schema, subject, extensions)
+                            let written = CanonicalEvent.metadata(of: envelope, personID: personID, unregistered: unregistered)
+                            let listed = CanonicalEvent.encodedMetadata(CanonicalEvent.members(of: envelope, personID: personID,
+                                                                                                unregistered: unregistered))
+                            #expect(written == listed, "\(String(decoding: written, as: UTF8.self))")
+                            #expect((try? JSONValue.parse(written))?.objectValue != nil)
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked == 48)
+    }
+
     @Test func aWrappedKeyOpensOnlyForItsPersonAndMasterKey() throws {
         let person = UUID()
         let key = Self.protection.newPersonKey()

@@ -13,18 +13,12 @@ package enum CanonicalEvent {
     ///     beneficiary), other than the subject: their personal strings are sealed under their keys.
     package static func make(_ envelope: EventEnvelope, person: KeyedPerson?, others: [Identity: PersonalFields.Holder] = [:],
                              topics: IntakeTopics) throws(DataProtectionError) -> BatchedEvent {
-        var metadata: [(String, JSONValue)] = envelope.extensions.map { ($0.key, $0.value) }
-        if let contentType = envelope.dataContentType { metadata.append(("datacontenttype", .string(contentType))) }
-        if let schema = envelope.dataSchema { metadata.append(("dataschema", .string(schema))) }
-        if let subject = envelope.subject { metadata.append(("subject", .string(subject))) }
         let stream: String
         let topic: String
         var sealer: PersonalFields.Sealer?
         if let person {
             stream = person.id.lowercasedString
             topic = topics.person
-            metadata.append(("personid", .string(stream)))
-            if person.unregistered { metadata.append(("personRegistered", .bool(false))) }
             sealer = try PersonalFields.Sealer(key: person.key, others: others)
         } else if case .housingUnitRegistered(let unit) = envelope.event {
             stream = unit.housingUnitID  // a housing unit has no personal fields
@@ -43,13 +37,56 @@ package enum CanonicalEvent {
         let event = NewEvent(
             id: envelope.id, source: envelope.source, type: envelope.type.rawValue, time: envelope.time.date,
             actor: envelope.actor.text, region: envelope.region.text,
-            data: Data(data), metadata: Data(encodedMetadata(metadata)), topic: topic)
+            data: Data(data), metadata: Data(metadata(of: envelope, personID: person == nil ? nil : stream,
+                                                       unregistered: person?.unregistered ?? false)),
+            topic: topic)
         return BatchedEvent(stream: stream, event: event, newStream: person?.created ?? false)
+    }
+
+    /// The event's metadata: its extension attributes, `datacontenttype`, `dataschema` and
+    /// `subject` as sent, the `personid` and, for a person not registered, `personRegistered: false`.
+    package static func metadata(of envelope: EventEnvelope, personID: String?, unregistered: Bool) -> [UInt8] {
+        guard envelope.extensions.isEmpty else {
+            return encodedMetadata(members(of: envelope, personID: personID, unregistered: unregistered))
+        }
+        // Almost every event has no extension: its members are written in their sorted order
+        // directly (a list of names and JSON values, sorted, cost ≈ 0.7 µs per event).
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(160)
+        func member(_ name: StaticString, _ text: String?) {
+            guard let text else { return }
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            JSONValue.writeString(text, into: &out)
+        }
+        member("datacontenttype", envelope.dataContentType)
+        member("dataschema", envelope.dataSchema)
+        if unregistered {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #""personRegistered":false"#.utf8)
+        }
+        member("personid", personID)
+        member("subject", envelope.subject)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The members ``metadata(of:personID:unregistered:)`` writes, as a list.
+    package static func members(of envelope: EventEnvelope, personID: String?, unregistered: Bool) -> [(String, JSONValue)] {
+        var metadata: [(String, JSONValue)] = envelope.extensions.map { ($0.key, $0.value) }
+        if let contentType = envelope.dataContentType { metadata.append(("datacontenttype", .string(contentType))) }
+        if let schema = envelope.dataSchema { metadata.append(("dataschema", .string(schema))) }
+        if let subject = envelope.subject { metadata.append(("subject", .string(subject))) }
+        if let personID { metadata.append(("personid", .string(personID))) }
+        if unregistered { metadata.append(("personRegistered", .bool(false))) }
+        return metadata
     }
 
     /// The metadata object with sorted names. Its names are distinct: extension attributes are
     /// never one of the envelope's own attribute names (the decoder keeps those apart).
-    static func encodedMetadata(_ members: [(String, JSONValue)]) -> [UInt8] {
+    package static func encodedMetadata(_ members: [(String, JSONValue)]) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(160)
         for (n, (name, value)) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
