@@ -50,17 +50,17 @@ public enum CloudEventRecord {
         let event = message.event
         var json = JSONWriter(capacity: event.data.count + 512)
         json.beginObject()
-        json.member("specversion", "1.0")
-        json.member("id", event.id)
-        json.member("source", event.source)
-        json.member("type", event.type)
-        json.member("time", time)
-        json.member("datacontenttype", "application/json")
-        json.member("subject", message.key)
-        json.member("actor", event.actor)
-        if let region = event.region { json.member("region", region) }
-        json.member("position", .integer(event.position))
-        json.member("streamversion", .integer(event.streamVersion))
+        json.attribute("specversion", literal: "1.0")
+        json.attribute("id", event.id)
+        json.attribute("source", event.source)
+        json.attribute("type", event.type)
+        json.attribute("time", time)
+        json.attribute("datacontenttype", literal: "application/json")
+        json.attribute("subject", message.key)
+        json.attribute("actor", event.actor)
+        if let region = event.region { json.attribute("region", region) }
+        json.attribute("position", event.position)
+        json.attribute("streamversion", event.streamVersion)
         // Metadata never replaces an attribute above or a data member. (Filtered before the
         // values are read: every event's metadata repeats `datacontenttype`.)
         let hasRegion = event.region != nil
@@ -69,7 +69,7 @@ public enum CloudEventRecord {
         }) {
             json.member(name, value)
         }
-        json.rawMember("data", event.data)
+        json.rawAttribute("data", event.data)
         json.endObject()
         return json.bytes
     }

@@ -31,15 +31,39 @@ struct JSONWriter {
         }
     }
 
-    mutating func member(_ name: String, _ string: String) {
-        key(name)
+    /// A member whose name is a literal that needs no escaping (the envelope's own attributes):
+    /// its quoted name is copied as it is, not scanned for characters to escape.
+    mutating func attribute(_ name: StaticString, _ string: String) {
+        literalKey(name)
         quoted(string)
     }
 
+    mutating func attribute(_ name: StaticString, _ number: Int64) {
+        literalKey(name)
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    /// A member whose name and value are both literals that need no escaping.
+    mutating func attribute(_ name: StaticString, literal value: StaticString) {
+        literalKey(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A member whose value is JSON text already (the stored `data`).
-    mutating func rawMember(_ name: String, _ json: Data) {
-        key(name)
+    mutating func rawAttribute(_ name: StaticString, _ json: Data) {
+        literalKey(name)
         bytes.append(contentsOf: json)
+    }
+
+    private mutating func literalKey(_ name: StaticString) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     private mutating func key(_ name: String) {
