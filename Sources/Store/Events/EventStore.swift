@@ -59,22 +59,14 @@ public struct EventStore: Sendable {
         guard !events.isEmpty else { return [] }
         // A key repeated in the batch is sent once; its repeats are duplicates.
         var sent = Set<EventKey>(minimumCapacity: events.count)
-        var repeats = 0
+        var repeated: Set<Int> = []
         for index in events.indices where !sent.insert(EventKey(source: events[index].event.source, id: events[index].event.id)).inserted {
-            repeats += 1
+            repeated.insert(index)
         }
         // Almost always none: then the batch is sent as it is, without copying every event.
-        var distinct = events
-        var given = Array(events.indices)  // the index in `events` of each one sent
-        if repeats > 0 {
-            sent.removeAll(keepingCapacity: true)
-            distinct.removeAll(keepingCapacity: true)
-            given.removeAll(keepingCapacity: true)
-            for index in events.indices where sent.insert(EventKey(source: events[index].event.source, id: events[index].event.id)).inserted {
-                distinct.append(events[index])
-                given.append(index)
-            }
-        }
+        // `given`: the index in `events` of each one sent.
+        let given = repeated.isEmpty ? Array(events.indices) : events.indices.filter { !repeated.contains($0) }
+        let distinct = repeated.isEmpty ? events : given.map { events[$0] }
         // One statement, its own transaction: the lock is taken and released inside it.
         let rows = try await client.collect(EventInsert.insert(distinct, schema: schema), logger: logger)
         let appended: [AppendedEvent?]
