@@ -24,7 +24,7 @@ package struct CanonicalJSON {
     }
 
     /// An object whose members `body` writes, in sorted order.
-    mutating func object(_ body: (inout CanonicalJSON) throws -> Void) rethrows {
+    package mutating func object(_ body: (inout CanonicalJSON) throws -> Void) rethrows {
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
         try body(&self)
@@ -41,10 +41,17 @@ package struct CanonicalJSON {
         needsComma = false
     }
 
-    mutating func member(_ key: StaticString, _ text: String?) {
+    package mutating func member(_ key: StaticString, _ text: String?) {
         guard let text else { return }
         name(key)
         JSONValue.writeString(text, into: &bytes)
+        needsComma = true
+    }
+
+    package mutating func member(_ key: StaticString, _ flag: Bool?) {
+        guard let flag else { return }
+        name(key)
+        bytes.append(contentsOf: (flag ? "true" : "false").utf8)
         needsComma = true
     }
 

@@ -51,26 +51,15 @@ package enum CanonicalEvent {
         }
         // Almost every event has no extension: its members are written in their sorted order
         // directly (a list of names and JSON values, sorted, cost ≈ 0.7 µs per event).
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(160)
-        func member(_ name: StaticString, _ text: String?) {
-            guard let text else { return }
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            JSONValue.writeString(text, into: &out)
+        var writer = CanonicalJSON(capacity: 160)
+        writer.object { w in
+            w.member("datacontenttype", envelope.dataContentType)
+            w.member("dataschema", envelope.dataSchema)
+            w.member("personRegistered", unregistered ? false : nil)
+            w.member("personid", personID)
+            w.member("subject", envelope.subject)
         }
-        member("datacontenttype", envelope.dataContentType)
-        member("dataschema", envelope.dataSchema)
-        if unregistered {
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #""personRegistered":false"#.utf8)
-        }
-        member("personid", personID)
-        member("subject", envelope.subject)
-        out.append(UInt8(ascii: "}"))
-        return out
+        return writer.bytes
     }
 
     /// The members ``metadata(of:personID:unregistered:)`` writes, as a list.
