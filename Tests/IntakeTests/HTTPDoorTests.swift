@@ -81,7 +81,7 @@ struct HTTPDoorTests {
                 let example = try Example.named("onewindow.certificate.checked.v1/valid-missing")
                 let answer = try await door.post(example.event, token: try await stack.token(org: "health"))
                 #expect(answer.json?["status"] == .string("accepted"))
-                let flags = try await stack.texts("SELECT metadata->>'personRegistered' FROM {schema}.events")
+                let flags = try await stack.texts("SELECT metadata::json->>'personRegistered' FROM {schema}.events")
                 #expect(flags == ["false"])
                 #expect(try await stack.count("SELECT count(*) FROM {schema}.people") == 1)
             }

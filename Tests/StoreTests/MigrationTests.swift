@@ -92,11 +92,37 @@ struct MigrationTests {
         }
     }
 
+    /// Migration 13 keeps data and metadata as text, and an intake of the previous version,
+    /// which binds them as `json` arrays, keeps appending: its payloads are stored byte for
+    /// byte, numbered after the new version's.
+    @Test func theAppendOfBeforeMigration13StillWorksAfterIt() async throws {
+        try await TestStack.withStore { stack in
+            #expect(try await stack.count("""
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = '{schema}' AND table_name = 'events' AND column_name IN ('data', 'metadata')
+                  AND data_type = 'text'
+                """) == 2)
+            _ = try await stack.events.appendBatch([BatchedEvent(stream: "p", event: Fixture.event(id: "new"), newStream: true)])
+            try await stack.execute("""
+                SELECT * FROM {schema}.append_events(ARRAY['p'], ARRAY['old'], ARRAY['/orgs/test/desk'],
+                    ARRAY['onewindow.test.happened.v1'], ARRAY[now()], ARRAY['test-org'], ARRAY[''],
+                    ARRAY['{"n":1,"b":[true]}']::json[], ARRAY['{"k":"v"}']::json[], ARRAY['onewindow.person'], ARRAY[false])
+                """)
+            let stored = try await stack.events.readStream("p")
+            #expect(stored.map(\.id) == ["new", "old"])
+            #expect(stored.map(\.streamVersion) == [1, 2])
+            #expect(stored.last.map { String(decoding: $0.data, as: UTF8.self) } == #"{"n":1,"b":[true]}"#)
+            #expect(stored.last.map { String(decoding: $0.metadata, as: UTF8.self) } == #"{"k":"v"}"#)
+        }
+    }
+
     /// Migration 11: the append functions never JIT-compile, whatever the caller's session
-    /// says (a batch of 2,000 was priced above `jit_above_cost` and compiled on every append).
+    /// says (a batch of 2,000 was priced above `jit_above_cost` and compiled on every append);
+    /// migration 13's `append_events` neither.
     @Test func theAppendFunctionsRunWithJITOff() async throws {
         try await TestStack.withStore { stack in
             let signatures = [
+                "append_events(text[], text[], text[], text[], timestamptz[], text[], text[], text[], text[], text[], bool[], bigint[])",
                 "append_events(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[], bool[])",
                 "append_batch(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[], bool[])",
                 "append_batch(text[], text[], text[], text[], timestamptz[], text[], text[], json[], json[], text[])",

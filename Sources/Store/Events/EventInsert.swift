@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Appending: one call of the store's `append_events` function per append (migrations 9 and 10),
+/// Appending: one call of the store's `append_events` function per append (migrations 10, 12 and 13),
 /// binding one array per column, so that a batch of thousands of events costs one round trip
 /// and the append lock is held only while PostgreSQL inserts and commits.
 enum EventInsert {
@@ -23,13 +23,26 @@ enum EventInsert {
         let metadata = events.map { JSONText(bytes: $0.event.metadata) }
         let topics = events.map { $0.event.topic ?? "" }
         let newStreams = events.map(\.newStream)
+        let nth = ordinalsInStream(streams)
         return """
             SELECT ord, position, stream_version
             FROM \(unescaped: schema.rawValue).append_events(
                 \(streams)::text[], \(ids)::text[], \(sources)::text[], \(types)::text[], \(times)::timestamptz[],
-                \(actors)::text[], \(regions)::text[], \(data)::json[], \(metadata)::json[], \(topics)::text[],
-                \(newStreams)::bool[])
+                \(actors)::text[], \(regions)::text[], \(data)::text[], \(metadata)::text[], \(topics)::text[],
+                \(newStreams)::bool[], \(nth)::bigint[])
             """
+    }
+
+    /// For each of `streams`, how many times its stream occurs up to and including there (1 the
+    /// first time): an event's version is that many after its stream's last stored one.
+    static func ordinalsInStream(_ streams: [String]) -> [Int64] {
+        func incremented(_ count: inout Int64) -> Int64 {
+            count += 1
+            return count
+        }
+        var seen: [String: Int64] = [:]
+        seen.reserveCapacity(streams.count)
+        return streams.map { incremented(&seen[$0, default: 0]) }  // one lookup per stream
     }
 
     /// What ``insert(_:schema:)`` wrote, by the index of the event in `events`: nil for an

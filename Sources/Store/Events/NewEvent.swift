@@ -2,6 +2,11 @@ import Foundation
 
 /// An event to append, as the intake or a decider produced it. Personal fields inside `data`
 /// are already encrypted by the caller; the store treats `data` and `metadata` as opaque JSON.
+///
+/// The store keeps both as the text it is given (since migration 13) and checks only that it
+/// is UTF-8: that it is JSON is the writer's guarantee. The intake writes both with the
+/// canonical writer from a document it parsed and validated; the relay copies `data` into each
+/// published envelope as it is.
 public struct NewEvent: Sendable, Equatable {
     /// The event id, unique per `source` (CloudEvents `id`).
     public var id: String

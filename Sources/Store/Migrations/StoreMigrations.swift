@@ -487,5 +487,83 @@ public enum StoreMigrations {
             $function$
             """,
         ]),
+        // The store keeps an event's data and metadata and never looks inside them (see migration
+        // 4), but as `json` it still parsed both to check them on every append: ≈ 13 % of the
+        // insert (psql, 1,000 events into a fresh table, fifty alternated batches: 55.5 → 48.2 ms
+        // median). The intake writes both itself, from a document it parsed and validated, with
+        // the canonical writer; the store now keeps them as the text they are. Reading them is
+        // unchanged (`data::text`); a query that looks inside casts (`data::json ->> 'name'`).
+        // Changing the type rewrites the table once, under an exclusive lock: on a large store,
+        // run it in a quiet hour. The conflict path still goes through migration 8's function,
+        // whose `json` parameters check the payloads; it runs only for a batch that repeats
+        // stored events. The functions taking `json` stay, for an intake of the previous version.
+        // The new `append_events` also takes each event's ordinal among its stream's events in
+        // the batch (`nth`) from the caller, who has the batch in hand: numbering them here took
+        // a window over the streams, sorting the batch by stream (psql, the versions query for
+        // 1,000 events, 300 of them of stored streams, thirty alternated batches: 11.0 → 6.5 ms).
+        Migration(version: 13, name: "event data and metadata kept as text; the caller numbers a stream's events in the batch", statements: [
+            "ALTER TABLE {schema}.events ALTER COLUMN metadata DROP DEFAULT",
+            """
+            ALTER TABLE {schema}.events
+                ALTER COLUMN data TYPE text USING data::text,
+                ALTER COLUMN metadata TYPE text USING metadata::text
+            """,
+            "ALTER TABLE {schema}.events ALTER COLUMN metadata SET DEFAULT '{}'",
+            """
+            CREATE FUNCTION {schema}.append_events(
+                streams text[], event_ids text[], sources text[], types text[], times timestamptz[],
+                actors text[], regions text[], data text[], metadata text[], topics text[], new_streams bool[],
+                nth bigint[])
+            RETURNS TABLE (ord bigint, "position" bigint, stream_version bigint)
+            LANGUAGE plpgsql VOLATILE SET jit = off AS $function$
+            DECLARE
+                versions bigint[];
+                positions bigint[];
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('onewindow.append'), hashtext('{schema}'));
+                BEGIN
+                    -- See migration 9: results are gathered into arrays, returned after the try.
+                    -- An event's version: its ordinal among its stream's events in the batch
+                    -- (`nth`, from the caller), after the stream's last stored version.
+                    EXECUTE $query$
+                        SELECT array_agg(k.nth + CASE WHEN k.is_new THEN 0
+                                                      ELSE coalesce((SELECT max(e.stream_version) FROM {schema}.events e
+                                                                     WHERE e.stream = k.stream), 0) END
+                                         ORDER BY k.ord)
+                        FROM unnest($1, $2, $3) WITH ORDINALITY AS k(stream, is_new, nth, ord)
+                    $query$
+                    INTO versions
+                    USING streams, new_streams, nth;
+                    EXECUTE $query$
+                        WITH inserted AS (
+                            INSERT INTO {schema}.events
+                                (stream, stream_version, type, time, actor, region, source, event_id, data, metadata, topic)
+                            SELECT i.stream, i.version, i.type, i.time, i.actor, nullif(i.region, ''),
+                                   i.source, i.event_id, i.data, i.metadata, nullif(i.topic, '')
+                            FROM unnest($1, $11, $4, $5, $6, $7, $3, $2, $8, $9, $10) WITH ORDINALITY
+                                AS i(stream, version, type, time, actor, region, source, event_id, data, metadata, topic, ord)
+                            ORDER BY i.ord
+                            RETURNING position
+                        )
+                        SELECT array_agg(n.position ORDER BY n.position) FROM inserted n
+                    $query$
+                    INTO positions
+                    USING streams, event_ids, sources, types, times, actors, regions, data, metadata, topics, versions;
+                EXCEPTION WHEN unique_violation THEN
+                    -- Migration 8's full append, whose `json` parameters check the payloads.
+                    RETURN QUERY
+                        SELECT k.ord, a.position, a.stream_version
+                        FROM {schema}.append_batch(streams, event_ids, sources, types, times, actors, regions,
+                                                  data::json[], metadata::json[], topics) a
+                        JOIN unnest(sources, event_ids) WITH ORDINALITY AS k(source, event_id, ord)
+                          ON k.source = a.source AND k.event_id = a.event_id;
+                    RETURN;
+                END;
+                RETURN QUERY SELECT r.ord, r.position, r.version
+                    FROM unnest(positions, versions) WITH ORDINALITY AS r(position, version, ord);
+            END
+            $function$
+            """,
+        ]),
     ]
 }
