@@ -92,27 +92,35 @@ struct MigrationTests {
         }
     }
 
-    /// Migration 13 keeps data and metadata as text, and an intake of the previous version,
-    /// which binds them as `json` arrays, keeps appending: its payloads are stored byte for
-    /// byte, numbered after the new version's.
-    @Test func theAppendOfBeforeMigration13StillWorksAfterIt() async throws {
-        try await TestStack.withStore { stack in
+    /// Migration 13 keeps data and metadata as text: payloads stored before it keep their bytes
+    /// (spacing and member order as `json` kept them), and an intake of the previous version,
+    /// which binds them as `json` arrays, keeps appending, numbered after the new version's.
+    @Test func payloadsStoredBeforeMigration13KeepTheirBytesAndItsPreviousAppendStillWorks() async throws {
+        try await TestStack.withStore(migrated: false) { stack in
+            let set = StoreMigrations.set(for: stack.configuration)
+            let before = MigrationSet(schema: stack.configuration.schema, migrations: set.migrations.filter { $0.version < 13 })
+            _ = try await stack.migrator.migrate([before])
+            func appendAsBeforeMigration13(id: String, data: String, metadata: String) async throws {
+                try await stack.execute("""
+                    SELECT * FROM {schema}.append_events(ARRAY['p'], ARRAY['\(id)'], ARRAY['/orgs/test/desk'],
+                        ARRAY['onewindow.test.happened.v1'], ARRAY[now()], ARRAY['test-org'], ARRAY[''],
+                        ARRAY['\(data)']::json[], ARRAY['\(metadata)']::json[], ARRAY['onewindow.person'], ARRAY[false])
+                    """)
+            }
+            try await appendAsBeforeMigration13(id: "stored", data: #"{ "n": 1,  "a" :[true] }"#, metadata: #"{"k" : "v"}"#)
+            #expect(try await stack.migrator.migrate([set]).map(\.version) == [13])
             #expect(try await stack.count("""
                 SELECT count(*) FROM information_schema.columns
                 WHERE table_schema = '{schema}' AND table_name = 'events' AND column_name IN ('data', 'metadata')
                   AND data_type = 'text'
                 """) == 2)
-            _ = try await stack.events.appendBatch([BatchedEvent(stream: "p", event: Fixture.event(id: "new"), newStream: true)])
-            try await stack.execute("""
-                SELECT * FROM {schema}.append_events(ARRAY['p'], ARRAY['old'], ARRAY['/orgs/test/desk'],
-                    ARRAY['onewindow.test.happened.v1'], ARRAY[now()], ARRAY['test-org'], ARRAY[''],
-                    ARRAY['{"n":1,"b":[true]}']::json[], ARRAY['{"k":"v"}']::json[], ARRAY['onewindow.person'], ARRAY[false])
-                """)
+            _ = try await stack.events.appendBatch([BatchedEvent(stream: "p", event: Fixture.event(id: "new"))])
+            try await appendAsBeforeMigration13(id: "old", data: #"{"n":2}"#, metadata: "{}")
             let stored = try await stack.events.readStream("p")
-            #expect(stored.map(\.id) == ["new", "old"])
-            #expect(stored.map(\.streamVersion) == [1, 2])
-            #expect(stored.last.map { String(decoding: $0.data, as: UTF8.self) } == #"{"n":1,"b":[true]}"#)
-            #expect(stored.last.map { String(decoding: $0.metadata, as: UTF8.self) } == #"{"k":"v"}"#)
+            #expect(stored.map(\.id) == ["stored", "new", "old"])
+            #expect(stored.map(\.streamVersion) == [1, 2, 3])
+            #expect(stored.map { String(decoding: $0.data, as: UTF8.self) } == [#"{ "n": 1,  "a" :[true] }"#, #"{"n":1}"#, #"{"n":2}"#])
+            #expect(stored.first.map { String(decoding: $0.metadata, as: UTF8.self) } == #"{"k" : "v"}"#)
         }
     }
 
