@@ -166,17 +166,23 @@ struct IntakeBenchmark {
                 let before = published.messages
                 let start = ContinuousClock.now
                 let wallStart = Date()
-                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer))
+                let consumer = try parts.ingestKafkaConsumer()
+                await group.addServiceUnlessShutdown(try parts.ingestConsumer(pipeline: pipeline, producer: producer, consumer: consumer))
+                let (assigned, cpuAssigned) = try await waitUntilAssigned(consumer)
                 let (end, cpuEnd) = try await waitUntilRelayed(count: events, before: before, prefix: "kafka-\(suffix)", client: parts.postgres,
                                                                schema: store.schema, published: published)
-                let used = cpuEnd - cpu
                 let firstStored = try await firstRecorded(prefix: "kafka-\(suffix)", client: parts.postgres, schema: store.schema)
                 let total = (end - start).seconds
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from consumer start, incl. group join)",
-                                rate: Double(events) / total, seconds: total, cpu: used))
+                                rate: Double(events) / total, seconds: total, cpu: cpuEnd - cpu))
+                // The door's own throughput: from the moment the group gave this member its
+                // partitions (the join is a one-time wait of the broker's, ≈ 5 s with tansu).
+                let fromAssigned = (end - assigned).seconds
+                rows.append(Row(figure: "Kafka ingest → canonical topics (from partitions assigned)",
+                                rate: Double(events) / fromAssigned, seconds: fromAssigned, cpu: cpuEnd - cpuAssigned))
                 let fromFirst = total - firstStored.timeIntervalSince(wallStart)
                 rows.append(Row(figure: "Kafka ingest → canonical topics (from first event stored)",
-                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: used))
+                                rate: Double(events) / fromFirst, seconds: fromFirst, cpu: cpuEnd - cpuAssigned))
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
@@ -190,9 +196,10 @@ struct IntakeBenchmark {
         return (rows, baseline, Measure.peakRSSKiB())
     }
 
-    /// Single-row INSERTs of the events' JSON into a plain table, one statement each, sequential.
+    /// Single-row INSERTs of the events' JSON into a plain table (`text`, as the store keeps payloads, so
+    /// nothing checks them), one statement each, sequential.
     private func baseline(_ events: [[UInt8]], client: PostgresClient, schema: SchemaName) async throws -> Double {
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).baseline (id bigserial PRIMARY KEY, body json NOT NULL)"))
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).baseline (id bigserial PRIMARY KEY, body text NOT NULL)"))
         let texts = events.map { String(decoding: $0, as: UTF8.self) }
         return try await client.withConnection { connection in
             let start = ContinuousClock.now
@@ -202,7 +209,7 @@ struct IntakeBenchmark {
                              Measure.cpuSeconds() - cpu, Measure.postgresCPUSeconds() - pg))
             }
             for text in texts {
-                try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text)::json)",
+                try await connection.query("INSERT INTO \(unescaped: schema.rawValue).baseline (body) VALUES (\(text))",
                                            logger: logger)
             }
             return Double(texts.count) / (ContinuousClock.now - start).seconds
@@ -384,6 +391,20 @@ struct IntakeBenchmark {
             throw BenchmarkFailure("the relay published \(count) messages but only \(stored) events are stored")
         }
         return (end, cpu)
+    }
+
+    /// Waits until the group has assigned `consumer` its partitions (the rebalance is handled
+    /// inside the door's poll): the moment and the CPU used until then. Looks every millisecond,
+    /// only during the join.
+    private func waitUntilAssigned(_ consumer: KafkaConsumer) async throws -> (at: ContinuousClock.Instant, cpu: CPUUse) {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while consumer.assignment.isEmpty {
+            guard ContinuousClock.now < deadline else {
+                throw BenchmarkFailure("the ingest consumer was not assigned a partition within 120 s")
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return (ContinuousClock.now, CPUUse.now())
     }
 
     private func firstRecorded(prefix: String, client: PostgresClient, schema: SchemaName) async throws -> Date {

@@ -60,15 +60,22 @@ struct ServiceAssembly {
                        organizations: organizations, topics: IntakeTopics(prefix: environment.topicPrefix), logger: logger)
     }
 
-    /// The Kafka door: a consumer group on the ingest topic feeding the pipeline.
-    func ingestConsumer(pipeline: IntakePipeline, producer: KafkaProducer) throws -> IngestConsumer {
-        let topics = IntakeTopics(prefix: environment.topicPrefix)
+    /// The Kafka door: a consumer group on the ingest topic feeding the pipeline. `consumer`:
+    /// one made by ``ingestKafkaConsumer()`` that the caller keeps an eye on (the bench watches
+    /// its assignment); by default a new one.
+    func ingestConsumer(pipeline: IntakePipeline, producer: KafkaProducer, consumer: KafkaConsumer? = nil) throws -> IngestConsumer {
+        IngestConsumer(consumer: try consumer ?? ingestKafkaConsumer(), producer: producer, pipeline: pipeline,
+                       topics: IntakeTopics(prefix: environment.topicPrefix), logger: logger)
+    }
+
+    /// The Kafka door's consumer-group member on the ingest topic (the door owns and closes it).
+    func ingestKafkaConsumer() throws -> KafkaConsumer {
         var configuration = KafkaConsumerConfiguration(client: kafkaClient, groupID: "\(environment.topicPrefix).intake")
         // As for projectors: a short broker wait, since some brokers (tansu) answer a fetch only
         // when the wait ends, which would add it to every event's way in.
         configuration.fetchWaitMaxMilliseconds = 10
-        let consumer = try KafkaConsumer(configuration: configuration, topics: [topics.ingest], logger: logger)
-        return IngestConsumer(consumer: consumer, producer: producer, pipeline: pipeline, topics: topics, logger: logger)
+        return try KafkaConsumer(configuration: configuration, topics: [IntakeTopics(prefix: environment.topicPrefix).ingest],
+                                 logger: logger)
     }
 
     func relay(producer: KafkaProducer) -> OutboxRelay {
