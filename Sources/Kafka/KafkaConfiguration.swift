@@ -89,6 +89,12 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// every time they fell behind the fetcher).
     public var fetchQueueBackoffMilliseconds = 10
 
+    /// `queued.max.messages.kbytes`: how much this member prefetches into its local queue
+    /// (all its partitions together; one fetch response may overshoot it). Default 16 MiB:
+    /// librdkafka's 64 MiB let a process of several consumers catching up (a projector
+    /// service after an outage, `onewindow dev` taking a burst) grow by 64 MiB per consumer.
+    public var prefetchKilobytes = 16_384
+
     public init(client: KafkaClientConfiguration, groupID: String) {
         self.client = client
         self.groupID = groupID
@@ -105,6 +111,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["enable.partition.eof"] = "false"
         p["fetch.wait.max.ms"] = String(fetchWaitMaxMilliseconds)
         p["fetch.queue.backoff.ms"] = String(fetchQueueBackoffMilliseconds)
+        p["queued.max.messages.kbytes"] = String(prefetchKilobytes)
         return p.merging(client.extra) { _, new in new }
     }
 }
